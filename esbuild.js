@@ -1,0 +1,52 @@
+// Bundles the three entry points: the CLI, the extension, and the sql.js worker they share.
+// The worker is its own file because worker_threads loads it by path; sql-wasm.wasm is copied
+// beside it so that the bundle never reaches into node_modules at run time.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  define: { CDB_VERSION: JSON.stringify(require('./package.json').version) },
+  // ssh2's optional native speed-ups: absent here, and ssh2 falls back to JavaScript without them.
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+};
+
+const entries = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { entryPoints: ['src/core/sqlWorker.ts'], outfile: 'dist/sqlWorker.js' },
+];
+
+function copyWasm() {
+  fs.mkdirSync('dist', { recursive: true });
+  fs.copyFileSync(path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+}
+
+async function main() {
+  copyWasm();
+  const present = entries.filter((e) => fs.existsSync(e.entryPoints[0]));
+  if (watch) {
+    for (const e of present) {
+      const ctx = await esbuild.context({ ...common, ...e });
+      await ctx.watch();
+    }
+    return;
+  }
+  await Promise.all(present.map((e) => esbuild.build({ ...common, ...e })));
+  if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});

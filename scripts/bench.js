@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// `npm run bench`: our tool against its peer, in the same run, on the same data; medians of
+// several runs and their ratio. Needs the Docker engine and Debian's sqlite3 / sqlite3-tools
+// (.ci/setup.sh installs both). Figures go to stdout and to artifacts/bench.json.
+//
+//   node scripts/bench.js [--runs N] [--mb SIZE] [--only snapshot,diff,query,package]
+const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const runs = Number(opt('runs', 5));
+const mb = Number(opt('mb', 350));
+const only = opt('only', 'snapshot,diff,query,package').split(',');
+const root = path.resolve(__dirname, '..');
+const cache = path.join(root, '.cache', 'bench');
+const cli = path.join(root, 'dist', 'cli.js');
+fs.mkdirSync(cache, { recursive: true });
+fs.mkdirSync(path.join(root, 'artifacts'), { recursive: true });
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const MiB = 1024 * 1024;
+
+/** Wall time and peak RSS of one command, from GNU time (so child processes are not missed). */
+function timed(cmd, argv, { shell = false } = {}) {
+  const full = shell ? ['-f', '%e %M', 'bash', '-c', cmd] : ['-f', '%e %M', cmd, ...argv];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', full, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const last = r.stderr.trim().split('\n').pop();
+  const [, rssKb] = last.split(' ').map(Number);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { wall, rss: rssKb * 1024, stdout: r.stdout, status: r.status };
+}
+
+function compare(title, ours, peer, extra = {}) {
+  const a = ours.map((r) => r.wall);
+  const b = peer.map((r) => r.wall);
+  const row = {
+    title,
+    runs,
+    oursMedianS: +median(a).toFixed(3),
+    peerMedianS: +median(b).toFixed(3),
+    ratio: +(median(a) / median(b)).toFixed(2),
+    oursPeakRssMiB: +(Math.max(...ours.map((r) => r.rss)) / MiB).toFixed(0),
+    peerPeakRssMiB: +(Math.max(...peer.map((r) => r.rss)) / MiB).toFixed(0),
+    ...extra,
+  };
+  console.log(`\n${title}`);
+  for (const [k, v] of Object.entries(row)) if (k !== 'title') console.log(`  ${k.padEnd(22)} ${v}`);
+  return row;
+}
+
+function makeDb(file, extraArgs = []) {
+  if (!fs.existsSync(file)) {
+    console.log(`generating ${path.basename(file)} (~${mb} MB)…`);
+    execFileSync('bash', [path.join(root, 'scripts', 'makeWebuiDb.sh'), file, '--target-mb', String(mb), ...extraArgs], { stdio: 'inherit' });
+  }
+  return file;
+}
+
+function tables(file) {
+  return execFileSync('sqlite3', [file, "SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%'"], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
+}
+
+async function benchSnapshot(results) {
+  const { ensureFixtureImage, createOpenWebuiContainer, removeByPrefix } = require(path.join(root, 'out', 'test', 'support', 'dockerFixtures.js'));
+  const db = makeDb(path.join(cache, `webui-${mb}.db`));
+  const size = fs.statSync(db).size;
+  await removeByPrefix('cdb-bench-');
+  await ensureFixtureImage();
+  await createOpenWebuiContainer({ name: 'cdb-bench-snapshot', volume: 'cdb-bench-data', dbFile: db });
+  const counts = tables(db)
+    .map((t) => `SELECT count(*) FROM "${t.replace(/"/g, '""')}";`)
+    .join(' ');
+  const copy = path.join(cache, 'docker-cp.db');
+  const ours = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(timed(process.execPath, [cli, 'inspect', 'cdb-bench-snapshot', '--json']));
+    fs.rmSync(copy, { force: true });
+    peer.push(timed(`docker cp cdb-bench-snapshot:/app/backend/data/webui.db ${copy} && sqlite3 ${copy} '${counts}' >/dev/null`, [], { shell: true }));
+  }
+  fs.rmSync(copy, { force: true });
+  const peakTarget = 1.3 * size + 150 * MiB;
+  results.push(
+    compare('snapshot: `container-db inspect` (pull + open + schema + row counts) vs `docker cp` + `sqlite3` counting every table', ours, peer, {
+      dbMiB: +(size / MiB).toFixed(0),
+      rssTargetMiB: +(peakTarget / MiB).toFixed(0),
+      rssWithinTarget: Math.max(...ours.map((r) => r.rss)) <= peakTarget,
+    }),
+  );
+  await removeByPrefix('cdb-bench-');
+}
+
+async function benchDiff(results) {
+  const a = makeDb(path.join(cache, `webui-${mb}.db`));
+  const b = path.join(cache, `webui-${mb}-changed.db`);
+  if (!fs.existsSync(b)) {
+    fs.copyFileSync(a, b);
+    // ~5,000 updated, 160 deleted, 1 inserted rows, one extra table: the shape of the issue.
+    execFileSync('sqlite3', [
+      b,
+      `UPDATE chat SET title = title || ' (edited)' WHERE rowid IN (SELECT rowid FROM chat ORDER BY rowid LIMIT 5000);
+       DELETE FROM client_user_daily_usage WHERE rowid IN (SELECT rowid FROM client_user_daily_usage ORDER BY rowid DESC LIMIT 160);
+       INSERT INTO user (id, name, email, role, created_at, updated_at, last_active_at) VALUES ('bench-new-user', 'New', 'new@example.com', 'user', 0, 0, 0);
+       CREATE TABLE bench_extra (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO bench_extra (note) VALUES ('only in B');
+       VACUUM;`,
+    ]);
+  }
+  const size = fs.statSync(a).size + fs.statSync(b).size;
+  const ours = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(timed(process.execPath, [cli, 'diff', a, b, '--json']));
+    peer.push(timed('sqldiff', ['--primarykey', '--summary', a, b]));
+  }
+  const peakTarget = 1.2 * size + 150 * MiB;
+  results.push(
+    compare('diff: `container-db diff --json` vs `sqldiff --primarykey --summary`', ours, peer, {
+      bothFilesMiB: +(size / MiB).toFixed(0),
+      rssTargetMiB: +(peakTarget / MiB).toFixed(0),
+      rssWithinTarget: Math.max(...ours.map((r) => r.rss)) <= peakTarget,
+    }),
+  );
+}
+
+async function benchQuery(results) {
+  const file = path.join(cache, 'usage-500k.db');
+  if (!fs.existsSync(file)) {
+    execFileSync('sqlite3', [
+      file,
+      `CREATE TABLE client_user_daily_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, client_org_id TEXT, user_id TEXT, usage_date DATE, total_tokens INTEGER, raw_cost REAL, markup_cost REAL, request_count INTEGER);
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500000)
+       INSERT INTO client_user_daily_usage (client_org_id, user_id, usage_date, total_tokens, raw_cost, markup_cost, request_count)
+       SELECT 'org-' || (i % 3), 'user-' || (i % 997), date('2026-01-01', '+' || (i % 300) || ' days'), (i * 37) % 5000, ((i * 13) % 1000) / 1000.0, ((i * 13) % 1000) / 800.0, 1 + i % 7 FROM n;`,
+    ]);
+  }
+  const sql =
+    'SELECT user_id, sum(total_tokens) AS tokens, sum(request_count) AS requests, sum(raw_cost) AS raw, sum(markup_cost) AS cost, count(DISTINCT usage_date) AS days FROM client_user_daily_usage GROUP BY user_id ORDER BY cost DESC LIMIT 100';
+  const ours = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(timed(process.execPath, [cli, 'query', file, sql, '--format', 'csv']));
+    peer.push(timed('sqlite3', ['-csv', file, sql]));
+  }
+  results.push(compare('query: GROUP BY over 500,000 usage rows, first page (`container-db query` vs `sqlite3`)', ours, peer));
+}
+
+function benchPackage(results) {
+  const vsix = path.join(root, 'dist', 'container-db-inspector.vsix');
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'ignore' });
+  const row = { title: 'package: .vsix size', vsixKiB: Math.round(fs.statSync(vsix).size / 1024), targetKiB: 3 * 1024 };
+  console.log(`\n${row.title}\n  vsixKiB ${row.vsixKiB} (target < ${row.targetKiB})`);
+  results.push(row);
+}
+
+(async () => {
+  const results = [];
+  const machine = { cores: require('os').cpus().length, node: process.version, date: new Date().toISOString() };
+  console.log(`bench: ${runs} runs each, medians; ${JSON.stringify(machine)}`);
+  const has = (cmd) => fs.existsSync(path.join(root, 'src', 'cli', 'commands', `${cmd}.ts`));
+  if (only.includes('snapshot')) await benchSnapshot(results);
+  if (only.includes('diff') && has('diff')) await benchDiff(results);
+  if (only.includes('query') && has('query')) await benchQuery(results);
+  if (only.includes('package')) benchPackage(results);
+  fs.writeFileSync(path.join(root, 'artifacts', 'bench.json'), JSON.stringify({ machine, results }, null, 2));
+})().catch((err) => {
+  console.error(`bench: ${err.message}`);
+  process.exit(1);
+});

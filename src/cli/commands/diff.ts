@@ -1,0 +1,167 @@
+import { diffDatabases, diffSqlStatements, type DatabaseDiff, type TableDiff } from '../../core/diff';
+import { CdbError, errorLine, isCdbError } from '../../core/errors';
+import type { SnapshotStamp } from '../../core/types';
+import type { CliCommand } from '../command';
+import type { CliContext } from '../context';
+import { formatBytes, json, printable, table } from '../format';
+import { loadTarget, parseTarget, type LoadedTarget } from '../target';
+
+/** By the convention of diff(1): 0 same, 1 different, 2 trouble. */
+const EXIT_SAME = 0;
+const EXIT_DIFFERENT = 1;
+const EXIT_TROUBLE = 2;
+
+function sideJson(text: string, loaded: LoadedTarget) {
+  const s: SnapshotStamp = loaded.snapshot.stamp;
+  return {
+    target: text,
+    origin: s.origin,
+    path: s.path,
+    container: s.containerName ?? null,
+    containerId: s.containerId ?? null,
+    image: s.image ?? null,
+    bytes: s.size,
+    sha256: s.sha256,
+    mtime: s.mtime,
+    pulledAt: s.pulledAt,
+    walFramesApplied: s.walFramesApplied,
+    warnings: s.warnings,
+  };
+}
+
+export function diffJson(textA: string, a: LoadedTarget, textB: string, b: LoadedTarget, diff: DatabaseDiff) {
+  return {
+    a: sideJson(textA, a),
+    b: sideJson(textB, b),
+    identical: diff.identical,
+    tables: diff.tables.map((t) => ({
+      name: t.name,
+      status: t.status,
+      inserted: t.inserted,
+      deleted: t.deleted,
+      updated: t.updated,
+      unchanged: t.unchanged,
+      matchedBy: t.matchedBy,
+      rowsCompared: t.rowsCompared,
+      ...(t.note ? { note: t.note } : {}),
+    })),
+    schema: diff.schema.map((c) => ({ kind: c.kind, name: c.name, change: c.change, a: c.a ?? null, b: c.b ?? null, ...(c.columns ? { columns: c.columns } : {}) })),
+  };
+}
+
+function sideLine(label: string, s: SnapshotStamp): string {
+  const where = s.origin === 'container' ? `container ${s.containerName}:${s.path}` : `file ${s.path}`;
+  return `${label}: ${where} (${formatBytes(s.size)}, sha256 ${s.sha256.slice(0, 12)}…)`;
+}
+
+function statusWords(t: TableDiff): string {
+  switch (t.status) {
+    case 'only-in-a':
+      return 'only in A';
+    case 'only-in-b':
+      return 'only in B';
+    case 'schema-changed':
+      return t.rowsCompared ? 'schema changed' : 'schema changed, rows not paired';
+    default:
+      return t.status;
+  }
+}
+
+function headline(diff: DatabaseDiff): string {
+  if (diff.identical) return 'A and B are identical (schema and rows).';
+  const count = (pred: (t: TableDiff) => boolean) => diff.tables.filter(pred).length;
+  const parts = [
+    [count((t) => t.status === 'changed'), 'with changed rows'],
+    [count((t) => t.status === 'schema-changed'), 'with a changed definition'],
+    [count((t) => t.status === 'only-in-a'), 'only in A'],
+    [count((t) => t.status === 'only-in-b'), 'only in B'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n} table${n === 1 ? '' : 's'} ${what}`);
+  const other = diff.schema.filter((c) => c.kind !== 'table').length;
+  if (other) parts.push(`${other} index/view/trigger change${other === 1 ? '' : 's'}`);
+  return `A and B differ: ${parts.join(', ')}.`;
+}
+
+function printHuman(ctx: CliContext, a: LoadedTarget, b: LoadedTarget, diff: DatabaseDiff): void {
+  ctx.out(sideLine('A', a.snapshot.stamp));
+  ctx.out(sideLine('B', b.snapshot.stamp));
+  for (const w of [...a.snapshot.stamp.warnings.map((w) => `A: ${w}`), ...b.snapshot.stamp.warnings.map((w) => `B: ${w}`)]) ctx.out(`warning: ${w}`);
+  ctx.out(headline(diff));
+  ctx.out();
+  const rows = diff.tables.map((t) => [
+    t.name,
+    statusWords(t),
+    String(t.inserted),
+    String(t.deleted),
+    String(t.updated),
+    t.rowsCompared ? String(t.unchanged) : '',
+    t.matchedBy === 'rowid' ? 'rowid' : t.matchedBy === 'all-columns' ? 'whole rows (no key)' : t.keyColumns.join(', '),
+  ]);
+  ctx.out(table(['TABLE', 'STATUS', 'INSERTED', 'DELETED', 'UPDATED', 'UNCHANGED', 'PAIRED BY'], rows));
+  const notes = diff.tables.filter((t) => t.note && t.status !== 'same');
+  for (const t of notes) ctx.out(`note: ${printable(t.name)}: ${t.note}`);
+  if (diff.schema.length) {
+    ctx.out();
+    for (const c of diff.schema) {
+      const what = c.change === 'only-in-a' ? 'only in A' : c.change === 'only-in-b' ? 'only in B' : 'defined differently';
+      const cols = c.columns
+        ? [
+            ...c.columns.added.map((n) => `+${n}`),
+            ...c.columns.removed.map((n) => `-${n}`),
+            ...c.columns.retyped.map((r) => `${r.name}: ${r.a || '(none)'} → ${r.b || '(none)'}`),
+          ]
+        : [];
+      ctx.out(printable(`${c.kind} ${c.name}: ${what}${cols.length ? ` (${cols.join(', ')})` : ''}`));
+    }
+  }
+}
+
+export const diffCommand: CliCommand = {
+  name: 'diff',
+  summary: 'Compare two databases (files or container:NAME[:PATH]): rows paired by PRIMARY KEY as sqldiff --primarykey, and the schema. Exit 0 identical, 1 different, 2 error.',
+  usage: 'diff <A> <B> [--json] [--sql] [--table T]... [--schema-only]   (A, B: FILE or container:NAME[:PATH])',
+  options: {
+    json: { type: 'boolean' },
+    sql: { type: 'boolean' },
+    table: { type: 'string', multiple: true },
+    'schema-only': { type: 'boolean' },
+  },
+  positionals: [2, 2],
+  async run(ctx, { values, positionals }) {
+    // diff(1)'s exit codes: 1 means "different", so every failure here must be 2, not main's 1.
+    try {
+      if (values.json && values.sql) throw new CdbError('USAGE', '--json and --sql do not go together: choose one.');
+      const [textA, textB] = positionals;
+      const signal = ctx.abort.signal;
+      const targetA = parseTarget(textA);
+      const targetB = parseTarget(textB);
+      // Two reads (or pulls) at once: each is mostly waiting on a disk or on the engine.
+      const [loadedA, loadedB] = await Promise.all([loadTarget(ctx, targetA, { signal }), loadTarget(ctx, targetB, { signal })]);
+      const engine = ctx.engine();
+      const a = await engine.open(loadedA.snapshot, textA);
+      const b = await engine.open(loadedB.snapshot, textB);
+      const tables = values.table as string[] | undefined;
+      const schemaOnly = values['schema-only'] === true;
+      const diff = await diffDatabases(engine, a, b, {
+        tables,
+        schemaOnly,
+        sampleLimit: 0,
+        signal,
+        images: { a: loadedA.snapshot.bytes, b: loadedB.snapshot.bytes },
+      });
+      if (values.sql) {
+        for await (const stmt of diffSqlStatements(engine, a, b, { tables, schemaOnly, diff, signal })) ctx.out(stmt);
+      } else if (values.json) {
+        ctx.out(json(diffJson(textA, loadedA, textB, loadedB, diff)));
+      } else {
+        printHuman(ctx, loadedA, loadedB, diff);
+      }
+      return diff.identical ? EXIT_SAME : EXIT_DIFFERENT;
+    } catch (err) {
+      ctx.err(`container-db diff: ${errorLine(err)}`);
+      if (ctx.globals.verbose && err instanceof Error && err.stack && !isCdbError(err)) ctx.err(err.stack);
+      return EXIT_TROUBLE;
+    }
+  },
+};

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { CdbError, errorLine, isCdbError } from '../core/errors';
+import { globalOptions, type CliCommand } from './command';
+import { CliContext, parseSize } from './context';
+import { commands } from './commands';
+
+/** Set by esbuild.js from package.json. */
+declare const CDB_VERSION: string | undefined;
+
+const EXIT_ERROR = 1;
+const EXIT_USAGE = 2;
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'container-db: see the SQLite database a Docker container really uses.',
+    '',
+    'Usage: container-db <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options for every command:',
+    '  -H, --host URL      Docker engine (unix://, tcp://, ssh://); default: DOCKER_HOST, the Docker context, the local socket',
+    '      --context NAME  Docker context to use',
+    '      --max-size N    largest database to pull (e.g. 500M, 2G; default 2G)',
+    '  -v, --verbose       show stack traces on errors',
+    '  -h, --help          help for a command',
+    '',
+    "Run 'container-db <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+function commandHelp(c: CliCommand): string {
+  return [`Usage: container-db ${c.usage}`, '', c.summary].join('\n');
+}
+
+/** Exit status by the convention of `diff`: 0 ok, 1 error (one line on stderr), 2 usage. */
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(helpText() + '\n');
+    return name ? 0 : EXIT_USAGE;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout.write(`${typeof CDB_VERSION === 'string' ? CDB_VERSION : 'dev'}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`container-db: unknown command '${name}'. Run 'container-db --help' for the list.\n`);
+    return EXIT_USAGE;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr.write(`container-db ${name}: ${errorLine(err)}\nUsage: container-db ${command.usage}\n`);
+    return EXIT_USAGE;
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values.help) {
+    io.stdout.write(commandHelp(command) + '\n');
+    return 0;
+  }
+  const [min, max] = command.positionals;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    io.stderr.write(`container-db ${name}: wrong number of arguments.\nUsage: container-db ${command.usage}\n`);
+    return EXIT_USAGE;
+  }
+  const verbose = values.verbose === true;
+  let ctx: CliContext | undefined;
+  const onSigint = () => ctx?.abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    ctx = new CliContext(io.stdout, io.stderr, {
+      host: values.host as string | undefined,
+      context: values.context as string | undefined,
+      verbose,
+      maxBytes: typeof values['max-size'] === 'string' ? parseSize(values['max-size']) : undefined,
+    });
+    return await command.run(ctx, { values, positionals: parsed.positionals });
+  } catch (err) {
+    if (isCdbError(err, 'USAGE')) {
+      io.stderr.write(`container-db ${name}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`container-db: ${errorLine(err)}\n`);
+    if (verbose && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+    if (verbose && !(err instanceof CdbError)) io.stderr.write('(an unexpected error: please report it with the output of --verbose)\n');
+    return EXIT_ERROR;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await ctx?.dispose();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`container-db: ${errorLine(err)}\n`);
+      process.exitCode = EXIT_ERROR;
+    },
+  );
+}

@@ -1,0 +1,50 @@
+import { findContainer } from '../core/containerDiscovery';
+import { snapshotFromFile } from '../core/fileSnapshot';
+import { pullSnapshot } from '../core/snapshot';
+import { CdbError } from '../core/errors';
+import type { ContainerInfo, Snapshot } from '../core/types';
+import type { CliContext } from './context';
+
+/** What `diff` and `query` accept: a host file, or `container:NAME[:PATH]`. */
+export type Target = { kind: 'file'; path: string } | { kind: 'container'; name: string; path?: string };
+
+export function parseTarget(text: string): Target {
+  if (text.startsWith('container:')) {
+    const rest = text.slice('container:'.length);
+    const colon = rest.indexOf(':');
+    const name = colon < 0 ? rest : rest.slice(0, colon);
+    const path = colon < 0 ? undefined : rest.slice(colon + 1);
+    if (!name) throw new CdbError('USAGE', `'${text}': expected container:NAME or container:NAME:/path/in/container.`);
+    if (path !== undefined && !path.startsWith('/')) {
+      throw new CdbError('USAGE', `'${text}': the path inside the container must be absolute (container:${name}:/app/backend/data/webui.db).`);
+    }
+    return { kind: 'container', name, path };
+  }
+  if (!text) throw new CdbError('USAGE', 'An empty target: give a file path or container:NAME[:PATH].');
+  return { kind: 'file', path: text };
+}
+
+export interface LoadedTarget {
+  target: Target;
+  container?: ContainerInfo;
+  snapshot: Snapshot;
+}
+
+/** Pulls (or reads) the target as a consistent snapshot. `pathOverride` is --path. */
+export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOverride?: string; signal?: AbortSignal } = {}): Promise<LoadedTarget> {
+  const maxBytes = ctx.globals.maxBytes;
+  if (target.kind === 'file') {
+    return { target, snapshot: await snapshotFromFile(target.path, { maxBytes, signal: opts.signal }) };
+  }
+  const conn = await ctx.docker();
+  const container = await findContainer(conn, target.name, { databasePath: target.path ?? opts.pathOverride });
+  const location = container.database;
+  if (location.unsupported) {
+    throw new CdbError(
+      'UNSUPPORTED_DATABASE',
+      `Container '${container.name}' uses a ${location.unsupported.kind} database (DATABASE_URL), which this tool cannot open; it reads SQLite files only.`,
+    );
+  }
+  const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal });
+  return { target, container, snapshot };
+}

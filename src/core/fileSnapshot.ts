@@ -1,0 +1,106 @@
+/**
+ * The same consistent snapshot as `pullSnapshot`, for a database file on this machine (the
+ * developer's host copy). Files are only ever opened read-only and never through SQLite, so no
+ * checkpoint, recovery or lock can touch the original.
+ */
+import { promises as fs, constants, Stats } from 'node:fs';
+import * as path from 'node:path';
+import { CdbError, cancelled, throwIfAborted } from './errors';
+import { CompanionKind, CompanionSet, ConsistentCopyOptions, FileVersion, SnapshotSource, takeConsistentCopy } from './snapshot';
+import { DEFAULT_MAX_BYTES, allocateShared, tooLargeError } from './sharedBytes';
+import type { Snapshot } from './types';
+
+const READ_CHUNK = 8 * 1024 * 1024;
+
+export type FileSnapshotOptions = ConsistentCopyOptions;
+
+export async function snapshotFromFile(filePath: string, opts: FileSnapshotOptions = {}): Promise<Snapshot> {
+  const source = fileSource(filePath, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  const { bytes, stamp } = await takeConsistentCopy(source, opts);
+  return { bytes, stamp: { path: filePath, origin: 'file', ...stamp } };
+}
+
+function fileSource(filePath: string, maxBytes: number): SnapshotSource {
+  const displayName = path.basename(filePath);
+  let resolved = filePath;
+
+  return {
+    displayName,
+    async stat(signal) {
+      throwIfAborted(signal);
+      // SQLite's unix VFS resolves links before adding -wal / -journal; so do we.
+      try {
+        resolved = await fs.realpath(filePath);
+      } catch (err) {
+        throw fileError(filePath, err);
+      }
+      const db = await statOrNull(resolved);
+      if (!db) throw fileError(filePath, Object.assign(new Error('gone'), { code: 'ENOENT' }));
+      if (!db.isFile()) {
+        const what = db.isDirectory() ? 'a directory' : 'not a regular file';
+        throw new CdbError('NOT_A_FILE', `${filePath} is ${what}, not a database file. Choose the .db file itself.`);
+      }
+      if (db.size > maxBytes) throw tooLargeError(displayName, db.size, maxBytes);
+      const [wal, journal] = await Promise.all([statOrNull(`${resolved}-wal`), statOrNull(`${resolved}-journal`)]);
+      return { db: versionOf(db), wal: wal?.isFile() ? versionOf(wal) : null, journal: journal?.isFile() ? versionOf(journal) : null } satisfies CompanionSet<FileVersion>;
+    },
+    async read(kind: CompanionKind, _version, onBytes, signal) {
+      const file = kind === 'db' ? resolved : `${resolved}-${kind}`;
+      return readWhole(file, kind === 'db' ? filePath : file, maxBytes, onBytes, signal);
+    },
+  };
+}
+
+function versionOf(s: Stats): FileVersion {
+  // ctime catches a rewrite that restores size and mtime; the inode catches a replaced file.
+  return { size: s.size, mtime: s.mtime.toISOString(), key: `${s.size}|${s.mtimeMs}|${s.ctimeMs}|${s.ino}` };
+}
+
+async function statOrNull(file: string): Promise<Stats | null> {
+  try {
+    return await fs.stat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fileError(file, err);
+  }
+}
+
+/** Read the whole file read-only into shared memory; null when it is gone. */
+async function readWhole(file: string, shownAs: string, maxBytes: number, onBytes: (n: number) => void, signal?: AbortSignal): Promise<Uint8Array | null> {
+  throwIfAborted(signal);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, constants.O_RDONLY);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fileError(shownAs, err);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw tooLargeError(path.basename(shownAs), size, maxBytes);
+    const data = allocateShared(size);
+    let offset = 0;
+    while (offset < size) {
+      if (signal?.aborted) throw cancelled(`Reading ${path.basename(shownAs)}`);
+      const { bytesRead } = await handle.read(data, offset, Math.min(READ_CHUNK, size - offset), offset);
+      // Shrunk since fstat: the after-stat sees the change and the caller copies again.
+      if (bytesRead === 0) return data.subarray(0, offset);
+      offset += bytesRead;
+      onBytes(offset);
+    }
+    return data;
+  } catch (err) {
+    if (err instanceof CdbError) throw err;
+    throw fileError(shownAs, err);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileError(file: string, err: unknown): CdbError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new CdbError('FILE_NOT_FOUND', `${file} does not exist. Check the path.`, { cause: err });
+  if (code === 'EACCES' || code === 'EPERM') return new CdbError('IO_ERROR', `Cannot read ${file}: permission denied. Check the file's permissions.`, { cause: err });
+  if (code === 'EISDIR') return new CdbError('NOT_A_FILE', `${file} is a directory, not a database file. Choose the .db file itself.`, { cause: err });
+  return new CdbError('IO_ERROR', `Cannot read ${file}: ${code ?? (err instanceof Error ? err.message.split('\n')[0] : String(err))}.`, { cause: err });
+}

@@ -1,0 +1,289 @@
+/**
+ * The built-in quick queries. The usage ones compute what the mAI fork's endpoints
+ * GET /api/v1/usage-tracking/my-organization/usage-by-user and …/usage-by-model compute
+ * (usage_tracking/services/billing_service.py over repositories/usage_repository.py):
+ * - the organization is the first row of `client_organizations` with is_active = 1, in table order
+ *   (`ClientOrganizationDB.get_all_active_clients()[0]`, a query without ORDER BY: rowid order);
+ * - the range is usage_date >= first of the current month and <= today, compared as the
+ *   'YYYY-MM-DD' text SQLAlchemy stores for a Date;
+ * - per user and per model: sums of total_tokens, total_requests, raw_cost, markup_cost and the
+ *   number of distinct usage dates, ordered by markup_cost descending;
+ * - by user, every row of the Open WebUI `user` table is listed too, with zeros: the fork runs one
+ *   organization per container ("environment-based"), so every user of the app belongs to it.
+ *   Users with usage but no `user` row are kept (the endpoint names them by their id). With no
+ *   active organization the endpoint answers "No client organization found" and an empty list.
+ * - by model, only models with usage are listed (the endpoint adds no zero rows).
+ * Dates are UTC "today" (the server's date.today() in a container on UTC).
+ */
+import { quoteIdent, quoteString } from '../sqlIdent';
+import type { SchemaInfo } from '../types';
+import { firstOfMonth, today } from './params';
+import type { QuickParam, QuickQuery } from './quickQuery';
+
+const dateRange: QuickParam[] = [
+  { name: 'from', label: 'From (YYYY-MM-DD)', type: 'date', default: firstOfMonth, hint: 'default: the first of the current month (UTC)' },
+  { name: 'to', label: 'To (YYYY-MM-DD, inclusive)', type: 'date', default: today, hint: 'default: today (UTC)' },
+];
+
+const orgParam: QuickParam = {
+  name: 'org',
+  label: 'Organization id',
+  type: 'text',
+  default: '',
+  hint: 'empty: the first active organization, as the usage endpoints choose it',
+};
+
+/** The organization the endpoints use, or the one named by :org. */
+const orgCte = `org AS (
+  SELECT id, name FROM client_organizations
+  WHERE CASE WHEN :org = '' THEN is_active = 1 ELSE id = :org END
+  ORDER BY rowid
+  LIMIT 1
+)`;
+
+const noOrganization = {
+  sql: `SELECT 1 FROM client_organizations WHERE CASE WHEN :org = '' THEN is_active = 1 ELSE id = :org END LIMIT 1`,
+  message:
+    'No active organization in client_organizations (is_active = 1), so the usage endpoints answer "No client organization found" and the UI shows nothing.',
+};
+
+const usageByUser: QuickQuery = {
+  id: 'usage-by-user',
+  title: 'Usage by user',
+  description:
+    'Tokens, requests, raw and marked-up cost and active days per user of the organization for a date range (default: this month), ordered by cost; users without usage as zeros. The numbers GET …/my-organization/usage-by-user returns.',
+  requires: ['client_organizations', 'client_user_daily_usage', 'user'],
+  params: [...dateRange, orgParam],
+  precondition: noOrganization,
+  sql: `WITH ${orgCte},
+usage AS (
+  SELECT u.user_id,
+         min(u.openrouter_user_id) AS external_user_id,
+         sum(u.total_tokens) AS total_tokens,
+         sum(u.total_requests) AS total_requests,
+         sum(u.raw_cost) AS raw_cost,
+         sum(u.markup_cost) AS markup_cost,
+         count(DISTINCT u.usage_date) AS days_active
+  FROM client_user_daily_usage u JOIN org ON u.client_org_id = org.id
+  WHERE u.usage_date >= :from AND u.usage_date <= :to
+  GROUP BY u.user_id
+),
+people AS (
+  SELECT user_id FROM usage
+  UNION
+  SELECT id FROM "user" WHERE EXISTS (SELECT 1 FROM org)
+)
+SELECT p.user_id,
+       coalesce(usr.name, p.user_id) AS user_name,
+       usr.email AS user_email,
+       usage.external_user_id,
+       coalesce(usage.total_tokens, 0) AS total_tokens,
+       coalesce(usage.total_requests, 0) AS total_requests,
+       coalesce(usage.raw_cost, 0.0) AS raw_cost,
+       coalesce(usage.markup_cost, 0.0) AS markup_cost,
+       coalesce(usage.days_active, 0) AS days_active
+FROM people p
+LEFT JOIN usage ON usage.user_id = p.user_id
+LEFT JOIN "user" usr ON usr.id = p.user_id
+ORDER BY coalesce(usage.markup_cost, 0.0) DESC, usage.user_id IS NULL, user_name, p.user_id`,
+  source: 'builtin',
+};
+
+const usageByModel: QuickQuery = {
+  id: 'usage-by-model',
+  title: 'Usage by model',
+  description:
+    'Tokens, requests, raw and marked-up cost and days used per model of the organization for a date range (default: this month), ordered by cost. The numbers GET …/my-organization/usage-by-model returns.',
+  requires: ['client_organizations', 'client_model_daily_usage'],
+  params: [...dateRange, orgParam],
+  precondition: noOrganization,
+  sql: `WITH ${orgCte}
+SELECT m.model_name,
+       min(m.provider) AS provider,
+       sum(m.total_tokens) AS total_tokens,
+       sum(m.total_requests) AS total_requests,
+       sum(m.raw_cost) AS raw_cost,
+       sum(m.markup_cost) AS markup_cost,
+       count(DISTINCT m.usage_date) AS days_used
+FROM client_model_daily_usage m JOIN org ON m.client_org_id = org.id
+WHERE m.usage_date >= :from AND m.usage_date <= :to
+GROUP BY m.model_name
+ORDER BY markup_cost DESC, m.model_name`,
+  source: 'builtin',
+};
+
+const dailyTotals: QuickQuery = {
+  id: 'usage-daily-totals',
+  title: 'Daily usage totals',
+  description: 'Per day of the range (default: this month): tokens, requests, raw and marked-up cost and active users of the organization, from client_user_daily_usage.',
+  requires: ['client_organizations', 'client_user_daily_usage'],
+  params: [...dateRange, orgParam],
+  precondition: noOrganization,
+  sql: `WITH ${orgCte}
+SELECT u.usage_date,
+       sum(u.total_tokens) AS total_tokens,
+       sum(u.total_requests) AS total_requests,
+       sum(u.raw_cost) AS raw_cost,
+       sum(u.markup_cost) AS markup_cost,
+       count(DISTINCT u.user_id) AS active_users
+FROM client_user_daily_usage u JOIN org ON u.client_org_id = org.id
+WHERE u.usage_date >= :from AND u.usage_date <= :to
+GROUP BY u.usage_date
+ORDER BY u.usage_date`,
+  source: 'builtin',
+};
+
+/**
+ * A time column as UTC text. Open WebUI stores epoch seconds in most tables, nanoseconds in a few
+ * (message), and SQLAlchemy DATETIME text in config: numbers are converted, text shown as it is.
+ */
+function epoch(column: string): string {
+  return `CASE WHEN typeof(${column}) NOT IN ('integer', 'real') THEN ${column} WHEN ${column} > 100000000000 THEN datetime(${column} / 1000000000, 'unixepoch') ELSE datetime(${column}, 'unixepoch') END`;
+}
+
+/** Shows the first characters and the last four of a secret, as API dashboards do. */
+function masked(column: string): string {
+  return `CASE WHEN ${column} IS NULL THEN NULL WHEN length(${column}) <= 12 THEN '••••' ELSE substr(${column}, 1, 6) || '…' || substr(${column}, -4) END`;
+}
+
+const organizations: QuickQuery = {
+  id: 'organizations',
+  title: 'Organizations and their settings',
+  description:
+    'Every row of client_organizations: markup rate, monthly limit, billing e-mail, active flag, and which one the usage endpoints use. API keys are masked.',
+  requires: ['client_organizations'],
+  params: [],
+  sql: `SELECT o.id,
+       o.name,
+       o.is_active,
+       o.rowid = (SELECT rowid FROM client_organizations WHERE is_active = 1 ORDER BY rowid LIMIT 1) AS used_by_endpoints,
+       o.markup_rate,
+       o.monthly_limit,
+       o.billing_email,
+       ${masked('o.openrouter_api_key')} AS openrouter_api_key,
+       ${epoch('o.created_at')} AS created,
+       ${epoch('o.updated_at')} AS updated
+FROM client_organizations o
+ORDER BY o.rowid`,
+  source: 'builtin',
+};
+
+const globalSettings: QuickQuery = {
+  id: 'global-settings',
+  title: 'Global usage settings',
+  description: 'The global_settings row(s): default markup rate and billing currency. The provisioning key is masked.',
+  requires: ['global_settings'],
+  params: [],
+  sql: `SELECT id, default_markup_rate, billing_currency, ${masked('openrouter_provisioning_key')} AS openrouter_provisioning_key,
+       ${epoch('created_at')} AS created, ${epoch('updated_at')} AS updated
+FROM global_settings ORDER BY rowid`,
+  source: 'builtin',
+};
+
+const usersByRole: QuickQuery = {
+  id: 'users-by-role',
+  title: 'Users by role, with last activity',
+  description: 'Every Open WebUI user with role, e-mail, last activity and sign-up time; admins first, then the most recently active.',
+  requires: ['user'],
+  params: [],
+  sql: `SELECT role, name, email, ${epoch('last_active_at')} AS last_active, ${epoch('created_at')} AS created, id
+FROM "user"
+ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'user' THEN 1 WHEN 'pending' THEN 2 ELSE 3 END, role, last_active_at DESC, id`,
+  source: 'builtin',
+};
+
+/** chat.chat is JSON text written by the app; a damaged row must not stop the whole query. */
+const chatJson = `CASE WHEN json_valid(c.chat) THEN c.chat ELSE '{}' END`;
+
+const chatsPerUser: QuickQuery = {
+  id: 'chats-per-user',
+  title: 'Chats per user',
+  description: 'For every user: number of chats, messages in them (the chat JSON\'s "messages" array) and the last chat update; users without chats as zeros.',
+  requires: ['user', 'chat'],
+  params: [],
+  sql: `SELECT usr.id AS user_id, usr.name, usr.email,
+       count(c.id) AS chats,
+       coalesce(sum(json_array_length(${chatJson}, '$.messages')), 0) AS messages,
+       ${epoch('max(c.updated_at)')} AS last_chat
+FROM "user" usr LEFT JOIN chat c ON c.user_id = usr.id
+GROUP BY usr.id
+ORDER BY chats DESC, messages DESC, usr.name`,
+  source: 'builtin',
+};
+
+const messagesPerModel: QuickQuery = {
+  id: 'messages-per-model',
+  title: 'Messages per model',
+  description:
+    'Assistant messages per model, read from each chat\'s JSON (chat.chat → "messages"[], each reply carries "model"): messages, chats and users.',
+  requires: ['chat'],
+  params: [],
+  sql: `SELECT coalesce(json_extract(m.value, '$.model'), '(no model)') AS model,
+       count(*) AS messages,
+       count(DISTINCT c.id) AS chats,
+       count(DISTINCT c.user_id) AS users
+FROM chat c, json_each(${chatJson}, '$.messages') m
+WHERE json_extract(m.value, '$.role') = 'assistant'
+GROUP BY 1
+ORDER BY messages DESC, model`,
+  source: 'builtin',
+};
+
+/**
+ * sql.js has no dbstat table, so sizes are row counts: one count(*) per table, in a VALUES list
+ * (a UNION ALL of more than 500 tables would pass SQLITE_MAX_COMPOUND_SELECT). Virtual tables are
+ * skipped (their module may be missing here; their shadow tables are counted).
+ */
+export function largestTablesSql(schema: SchemaInfo): string {
+  const tables = schema.tables.filter((t) => t.kind === 'table' && !/^\s*create\s+virtual\s/i.test(t.sql ?? ''));
+  if (tables.length === 0) return `SELECT NULL AS table_name, NULL AS rows WHERE 0`;
+  const values = tables.map((t) => `(${quoteString(t.name)}, (SELECT count(*) FROM ${quoteIdent(t.name)}))`).join(',\n  ');
+  return `SELECT column1 AS table_name, column2 AS rows FROM (VALUES\n  ${values}\n) ORDER BY rows DESC, table_name`;
+}
+
+const largestTables: QuickQuery = {
+  id: 'largest-tables',
+  title: 'Largest tables by row count',
+  description: 'Every table with its row count, largest first.',
+  requires: [],
+  params: [],
+  sql: largestTablesSql,
+  source: 'builtin',
+};
+
+/** Leaves whose path names a secret are masked. */
+const secretPath = `lower(t.fullkey) LIKE '%key%' OR lower(t.fullkey) LIKE '%secret%' OR lower(t.fullkey) LIKE '%password%' OR lower(t.fullkey) LIKE '%token%'`;
+
+const configRows: QuickQuery = {
+  id: 'config-rows',
+  title: 'Config rows (flattened)',
+  description:
+    'The Open WebUI config table, one row per setting: JSON path, type and value, with the row\'s version and update time. Values under a path naming a key, secret, password or token are masked.',
+  requires: ['config'],
+  params: [],
+  sql: `SELECT c.id AS config_id, c.version, ${epoch('c.updated_at')} AS updated,
+       replace(substr(t.fullkey, 3), '"', '') AS setting,
+       t.type,
+       CASE WHEN (${secretPath}) AND t.atom IS NOT NULL AND t.atom <> '' THEN '••••' ELSE t.atom END AS value
+FROM config c, json_tree(CASE WHEN json_valid(c.data) THEN c.data ELSE '{}' END) t
+WHERE t.type NOT IN ('object', 'array')
+ORDER BY c.id, t.fullkey`,
+  source: 'builtin',
+};
+
+export const builtinQueries: readonly QuickQuery[] = [
+  usageByUser,
+  usageByModel,
+  dailyTotals,
+  organizations,
+  globalSettings,
+  usersByRole,
+  chatsPerUser,
+  messagesPerModel,
+  largestTables,
+  configRows,
+];
+
+export function findQuickQuery(id: string, extra: readonly QuickQuery[] = []): QuickQuery | undefined {
+  return [...builtinQueries, ...extra].find((q) => q.id === id);
+}

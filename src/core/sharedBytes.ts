@@ -1,0 +1,50 @@
+/**
+ * Byte buffers that cross into the sql.js worker without a copy, and the small facts we state
+ * about them (digest, human size).
+ */
+import { createHash } from 'node:crypto';
+import { CdbError } from './errors';
+
+/**
+ * A zero-filled view of exactly `size` bytes over its own SharedArrayBuffer: the worker receives
+ * the same memory, and a terminated worker can reopen it because nothing was transferred.
+ */
+export function allocateShared(size: number): Uint8Array {
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`allocateShared: bad size ${size}`);
+  return new Uint8Array(new SharedArrayBuffer(size));
+}
+
+/** SHA-256 (hex) of exactly the bytes in the view, not of its whole backing buffer. */
+export function sha256Hex(bytes: Uint8Array): string {
+  const hash = createHash('sha256');
+  // Hash in slices: createHash takes a view over shared memory, but one call over 2 GiB would
+  // exceed what a single update accepts on some builds.
+  const slice = 64 * 1024 * 1024;
+  for (let off = 0; off < bytes.length; off += slice) hash.update(bytes.subarray(off, Math.min(bytes.length, off + slice)));
+  return hash.digest('hex');
+}
+
+/** "3.1 GB", "2 GB", "512 KB", "17 bytes": binary units, one decimal, trailing ".0" dropped. */
+export function formatByteSize(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 4, 'TB'],
+    [1024 ** 3, 'GB'],
+    [1024 ** 2, 'MB'],
+    [1024, 'KB'],
+  ];
+  for (const [scale, unit] of units) {
+    if (bytes >= scale) return `${(bytes / scale).toFixed(1).replace(/\.0$/, '')} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** The one message for a file over the size limit, whatever the source. */
+export function tooLargeError(fileName: string, size: number, maxBytes: number): CdbError {
+  return new CdbError(
+    'TOO_LARGE',
+    `${fileName} is ${formatByteSize(size)}, over the ${formatByteSize(maxBytes)} limit (containerDb.maxDatabaseSize / --max-size). Raise the limit to open it.`,
+  );
+}
+
+/** Default size limit for one pulled file: 2 GiB. */
+export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;

@@ -1,0 +1,351 @@
+/**
+ * A consistent copy of a live SQLite database, taken from outside without its locks: pull the
+ * database and its -wal / -journal, stat everything before and after, and pull again when a
+ * writer moved anything in between. The WAL is then applied the way SQLite's recovery would, so
+ * the image holds every committed transaction. Nothing is ever executed in or written to the
+ * container.
+ */
+import * as posix from 'node:path/posix';
+import { CdbError, cancelled, isCdbError, throwIfAborted } from './errors';
+import type { DockerConnection } from './dockerConnection';
+import { isRegularFile, pullFile, resolvePath, statPath } from './archivePull';
+import { applyWal } from './walReplay';
+import { isHotJournal, parseSqliteHeader } from './sqliteHeader';
+import { DEFAULT_MAX_BYTES, allocateShared, sha256Hex, tooLargeError } from './sharedBytes';
+import type { ContainerRef, JournalState, PathStat, PullOptions, Snapshot, SnapshotStamp } from './types';
+
+export type CompanionKind = 'db' | 'wal' | 'journal';
+
+/** One file at one moment. Two versions with different keys mean the file changed in between. */
+export interface FileVersion {
+  size: number;
+  mtime: string;
+  /** Everything that changes when a writer touches the file (size, mtime, inode, …) in one string. */
+  key: string;
+}
+
+export interface CompanionSet<T> {
+  db: T;
+  wal: T | null;
+  journal: T | null;
+}
+
+/** Where the bytes come from: a container's archive API or the host file system. */
+export interface SnapshotSource {
+  /** The database's file name, for messages ("webui.db"). */
+  readonly displayName: string;
+  /** Stat the database (throws FILE_NOT_FOUND / NOT_A_FILE / TOO_LARGE) and its companions (null when absent). */
+  stat(signal?: AbortSignal): Promise<CompanionSet<FileVersion>>;
+  /**
+   * Read one file completely into shared memory; null when it no longer exists (a journal is
+   * deleted at every commit). `onBytes` receives the bytes of this file read so far.
+   */
+  read(kind: CompanionKind, version: FileVersion, onBytes: (bytes: number) => void, signal?: AbortSignal): Promise<Uint8Array | null>;
+}
+
+export interface ConsistentCopyOptions extends PullOptions {
+  /** Pulls to try before settling for a copy a writer may have touched. Default 5. */
+  maxAttempts?: number;
+}
+
+/** The source-independent part of a stamp. */
+export type CopyStamp = Pick<SnapshotStamp, 'size' | 'mtime' | 'sha256' | 'pulledAt' | 'walFramesApplied' | 'journal' | 'attempts' | 'warnings'>;
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+const BACKOFF_MS = 100;
+
+export const MID_WRITE_WARNING = 'the snapshot may be mid-write: a write transaction was in progress in every attempt';
+export const ROLLED_BACK_NOTE = 'a write transaction was in progress: its uncommitted changes were rolled back from the -journal, as SQLite does on recovery';
+export const KEPT_CHANGING_WARNING = 'the database kept changing while it was copied, in every attempt: this copy may mix two moments of a busy writer';
+
+/** What one attempt produced, once the WAL is applied and the header checked. */
+interface Built {
+  bytes: Uint8Array;
+  dbVersion: FileVersion;
+  dbSize: number;
+  walFramesApplied: number;
+  journal: JournalState;
+  /** A hot journal's original pages were written back (the last committed state). */
+  rolledBack: boolean;
+}
+
+/**
+ * Copy db + companions until one copy was taken with nothing changing around it, then apply the
+ * WAL, or roll a hot journal back, as SQLite would. A hot journal we cannot roll back (a writer
+ * mid-transaction) makes us try again too. When every attempt was disturbed we keep the best one
+ * (a stable copy with a hot journal over one that moved) and say so in `warnings`.
+ */
+export async function takeConsistentCopy(source: SnapshotSource, opts: ConsistentCopyOptions = {}): Promise<{ bytes: Uint8Array; stamp: CopyStamp }> {
+  const { signal } = opts;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  let best: { built: Built; rank: number } | undefined;
+  let lastError: unknown;
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (attempt > 1) await delay(BACKOFF_MS * (attempt - 1), signal);
+    const before = await source.stat(signal);
+    const copied = await copyOnce(source, before, opts);
+    const after = await source.stat(signal);
+    const stable = copied !== null && settled(before, after, copied);
+
+    let built: Built;
+    try {
+      if (!copied) {
+        throw new CdbError('MID_WRITE', `${source.displayName} kept changing while it was copied (${maxAttempts} attempts): a writer is busy with it. Pull again in a moment.`);
+      }
+      built = build(source.displayName, before.db, copied, maxBytes);
+    } catch (err) {
+      if (signal?.aborted) throw cancelled(`Pulling ${source.displayName}`);
+      // A stable copy that does not parse will not parse next time either.
+      if (stable || !isCdbError(err)) throw err;
+      lastError = err;
+      continue;
+    }
+    // A hot journal we could roll back gives the state before the open transaction: as
+    // consistent as a quiet file, so no reason to wait for the writer.
+    if (stable && (built.journal !== 'hot-journal' || built.rolledBack)) {
+      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : []) };
+    }
+    const rank = stable ? 2 : 1;
+    if (!best || rank >= best.rank) best = { built, rank };
+  }
+
+  if (!best) throw lastError ?? new CdbError('CORRUPT', `${source.displayName} could not be copied consistently.`);
+  const warning = best.rank === 2 ? MID_WRITE_WARNING : KEPT_CHANGING_WARNING;
+  return { bytes: best.built.bytes, stamp: stampOf(best.built, maxAttempts, [warning]) };
+}
+
+/** Read db, -wal, -journal in that order; null when a file vanished or shrank under us (a change). */
+async function copyOnce(source: SnapshotSource, versions: CompanionSet<FileVersion>, opts: ConsistentCopyOptions): Promise<CompanionSet<Uint8Array> | null> {
+  const totalBytes = versions.db.size + (versions.wal?.size ?? 0) + (versions.journal?.size ?? 0);
+  let done = 0;
+  const readOne = async (kind: CompanionKind, version: FileVersion): Promise<Uint8Array | null> => {
+    const file = kind === 'db' ? source.displayName : `${source.displayName}-${kind}`;
+    const onBytes = (bytes: number) => opts.onProgress?.({ file, bytes, totalBytes, bytesSoFar: done + bytes });
+    const data = await source.read(kind, version, onBytes, opts.signal);
+    done += data?.length ?? 0;
+    return data;
+  };
+  const db = await readOne('db', versions.db);
+  if (!db) return null;
+  const wal = versions.wal ? await readOne('wal', versions.wal) : null;
+  if (versions.wal && !wal) return null;
+  const journal = versions.journal ? await readOne('journal', versions.journal) : null;
+  if (versions.journal && !journal) return null;
+  return { db, wal, journal };
+}
+
+function build(displayName: string, dbVersion: FileVersion, files: CompanionSet<Uint8Array>, maxBytes: number): Built {
+  let bytes = files.db;
+  let walFramesApplied = 0;
+  let journal: JournalState = 'none';
+  let rolledBack = false;
+  if (files.wal) {
+    const replay = applyWal(bytes, files.wal, { allocate: allocateShared, maxBytes });
+    bytes = replay.db;
+    walFramesApplied = replay.framesApplied;
+    journal = 'wal';
+  } else if (files.journal) {
+    journal = isHotJournal(files.journal) ? 'hot-journal' : 'cold-journal';
+    if (journal === 'hot-journal') {
+      const rollback = rollbackJournal(bytes, files.journal, maxBytes);
+      if (rollback) {
+        bytes = rollback.db;
+        rolledBack = true;
+      }
+    }
+  }
+  parseSqliteHeader(bytes, displayName);
+  return { bytes, dbVersion, dbSize: files.db.length, walFramesApplied, journal, rolledBack };
+}
+
+function stampOf(built: Built, attempts: number, warnings: string[]): CopyStamp {
+  return {
+    size: built.dbSize,
+    mtime: built.dbVersion.mtime,
+    sha256: sha256Hex(built.bytes),
+    pulledAt: new Date().toISOString(),
+    walFramesApplied: built.walFramesApplied,
+    journal: built.journal,
+    attempts,
+    warnings,
+  };
+}
+
+/**
+ * True when nothing moved under the copy in a way that could tear it. The database and the journal
+ * must be exactly as before. The WAL may have grown: within one WAL generation frames are only
+ * appended, so our copy holds a prefix and applyWal keeps its last commit. A WAL that SQLite
+ * restarts (after a checkpoint, which writes the database first) is rewritten from its start: its
+ * size stays or shrinks and its mtime changes, so that case still counts as a change.
+ */
+function settled(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>): boolean {
+  const same = (x: FileVersion | null, y: FileVersion | null) => (x === null ? y === null : y !== null && x.key === y.key);
+  const walAppended = before.wal !== null && after.wal !== null && copied.wal !== null && after.wal.size > before.wal.size && copied.wal.length >= before.wal.size;
+  return same(before.db, after.db) && same(before.journal, after.journal) && (same(before.wal, after.wal) || walAppended);
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  throwIfAborted(signal);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hot rollback journal: https://www.sqlite.org/fileformat2.html#the_rollback_journal ; the steps
+// follow pager_playback(), readJournalHdr() and pager_playback_one_page() in SQLite's pager.c.
+
+const JOURNAL_MAGIC = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+/** Page holding the lock byte at 0x40000000; a record naming it ends playback (it marks a super-journal name). */
+const PENDING_BYTE = 0x40000000;
+
+/**
+ * Write a hot journal's original pages back over a copy of the database, as SQLite does when it
+ * finds the journal on open: truncate (or zero-extend) to the size the database had when the
+ * transaction began, then restore every page record whose checksum holds, segment by segment,
+ * stopping where SQLite stops (bad magic, short record, zero page number, bad checksum).
+ * Returns null when SQLite would not roll back (journal names a super-journal whose fate we
+ * cannot see, empty database, unusable header): the caller then treats the copy as mid-write.
+ */
+export function rollbackJournal(db: Uint8Array, journal: Uint8Array, maxBytes = DEFAULT_MAX_BYTES): { db: Uint8Array; pagesRestored: number } | null {
+  // SQLite does not treat a journal as hot when the database is empty.
+  if (db.length === 0 || !magicAt(journal, 0) || namesSuperJournal(journal)) return null;
+  const sectorSize = u32(journal, 20);
+  const pageSize = u32(journal, 24);
+  const pow2 = (n: number, lo: number) => n >= lo && n <= 65536 && (n & (n - 1)) === 0;
+  if (!pow2(pageSize, 512) || !pow2(sectorSize, 32) || sectorSize > journal.length) return null;
+
+  const originalPages = u32(journal, 16);
+  if (originalPages * pageSize > maxBytes) return null;
+  const image = resized(db, originalPages * pageSize);
+  const recordSize = pageSize + 8;
+  const lastPage = Math.floor(PENDING_BYTE / pageSize) + 1;
+  let pagesRestored = 0;
+  let hdr = 0;
+  playback: while (hdr + sectorSize <= journal.length && magicAt(journal, hdr)) {
+    let nRec = u32(journal, hdr + 8);
+    const cksumInit = u32(journal, hdr + 12);
+    let off = hdr + sectorSize;
+    // 0xffffffff: written without syncs; every whole record to the end of the file counts.
+    if (nRec === 0xffffffff) nRec = Math.floor((journal.length - off) / recordSize);
+    for (let i = 0; i < nRec; i++, off += recordSize) {
+      if (off + recordSize > journal.length) break playback;
+      const pgno = u32(journal, off);
+      if (pgno === 0 || pgno === lastPage) break playback;
+      const page = journal.subarray(off + 4, off + 4 + pageSize);
+      if (journalChecksum(page, cksumInit) !== u32(journal, off + 4 + pageSize)) break playback;
+      // Pages past the original end were added by the transaction and are cut off by the truncate.
+      if (pgno > originalPages) continue;
+      image.set(page, (pgno - 1) * pageSize);
+      pagesRestored++;
+    }
+    // The next segment's header starts at the next sector boundary.
+    hdr = Math.ceil(off / sectorSize) * sectorSize;
+  }
+  return { db: image, pagesRestored };
+}
+
+/** pager_cksum(): the nonce plus every 200th byte of the page, counting down from pageSize-200. */
+function journalChecksum(page: Uint8Array, init: number): number {
+  let sum = init;
+  for (let i = page.length - 200; i > 0; i -= 200) sum = (sum + page[i]) >>> 0;
+  return sum;
+}
+
+/** A multi-database transaction ends its journal with the super-journal's name, length, checksum and the magic. */
+function namesSuperJournal(journal: Uint8Array): boolean {
+  return journal.length >= 16 && magicAt(journal, journal.length - 8) && u32(journal, journal.length - 16) > 0;
+}
+
+function magicAt(bytes: Uint8Array, off: number): boolean {
+  return off + 8 <= bytes.length && JOURNAL_MAGIC.every((b, i) => bytes[off + i] === b);
+}
+
+function resized(db: Uint8Array, size: number): Uint8Array {
+  if (size <= db.length) return db.subarray(0, size);
+  const grown = allocateShared(size);
+  grown.set(db);
+  return grown;
+}
+
+function u32(bytes: Uint8Array, off: number): number {
+  return ((bytes[off] << 24) | (bytes[off + 1] << 16) | (bytes[off + 2] << 8) | bytes[off + 3]) >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// From a container
+
+/**
+ * Pull `path` (and its -wal / -journal) out of the container as one consistent database image.
+ * Works on running and stopped containers; symbolic links are followed, and the companions are
+ * looked for beside the file the link names, as SQLite's unix VFS does.
+ */
+export async function pullSnapshot(
+  conn: DockerConnection,
+  container: Pick<ContainerRef, 'id' | 'name' | 'image'>,
+  path: string,
+  opts: ConsistentCopyOptions = {},
+): Promise<Snapshot> {
+  const source = containerSource(conn, container, path, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  const { bytes, stamp } = await takeConsistentCopy(source, opts);
+  return {
+    bytes,
+    stamp: { containerId: container.id, containerName: container.name, image: container.image, path, origin: 'container', ...stamp },
+  };
+}
+
+function containerSource(conn: DockerConnection, container: Pick<ContainerRef, 'id' | 'name'>, path: string, maxBytes: number): SnapshotSource {
+  const label = `'${container.name || container.id.slice(0, 12)}'`;
+  const displayName = posix.basename(path);
+  const versionOf = (stat: PathStat): FileVersion => ({ size: stat.size, mtime: stat.mtime, key: `${stat.size}|${stat.mtime}|${stat.mode}` });
+  const companion = async (file: string, signal?: AbortSignal) => {
+    const stat = await statPath(conn, container.id, file, signal);
+    // A companion that is not a plain file is not one SQLite would use.
+    return stat && isRegularFile(stat) ? { file, stat } : null;
+  };
+  let files: CompanionSet<{ file: string; stat: PathStat }> | undefined;
+
+  return {
+    displayName,
+    async stat(signal) {
+      const resolved = await resolvePath(conn, container.id, path, signal);
+      if (!resolved) throw new CdbError('FILE_NOT_FOUND', `${path} does not exist in container ${label}. Set the path with --path / containerDb.databasePath.`);
+      if (!isRegularFile(resolved.stat)) {
+        const what = resolved.stat.isDirectory ? 'a directory' : 'not a regular file';
+        throw new CdbError('NOT_A_FILE', `${path} in container ${label} is ${what}, not a database file. Set the path with --path / containerDb.databasePath.`);
+      }
+      if (resolved.stat.size > maxBytes) throw tooLargeError(displayName, resolved.stat.size, maxBytes);
+      const [wal, journal] = await Promise.all([companion(`${resolved.path}-wal`, signal), companion(`${resolved.path}-journal`, signal)]);
+      files = { db: { file: resolved.path, stat: resolved.stat }, wal, journal };
+      return { db: versionOf(resolved.stat), wal: wal && versionOf(wal.stat), journal: journal && versionOf(journal.stat) };
+    },
+    async read(kind, version, onBytes, signal) {
+      const target = files?.[kind];
+      if (!target) return null;
+      try {
+        const pulled = await pullFile(conn, container.id, target.file, {
+          maxBytes,
+          signal,
+          stat: target.stat,
+          expectedSize: version.size,
+          containerLabel: label,
+          onProgress: (p) => onBytes(p.bytes),
+        });
+        return pulled.data;
+      } catch (err) {
+        if (isCdbError(err, 'FILE_NOT_FOUND')) return null;
+        throw err;
+      }
+    },
+  };
+}

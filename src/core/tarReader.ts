@@ -1,0 +1,358 @@
+/**
+ * A streaming reader for the tar that Docker's `GET /containers/{id}/archive?path=P` returns: one
+ * entry (the file, or the symlink itself when P is a symlink), possibly preceded by pax or GNU
+ * long-name headers. Content is copied from each chunk straight into the caller's buffer, so a
+ * database of hundreds of MB exists once in memory.
+ * Formats: POSIX ustar and pax (IEEE 1003.1-2001 `pax`), GNU tar's 'L'/'K' long names and base-256
+ * numbers (GNU tar manual, "Basic Tar Format").
+ */
+import { CdbError, cancelled } from './errors';
+import { tooLargeError } from './sharedBytes';
+
+export interface TarEntry {
+  name: string;
+  type: 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
+  size: number;
+  mode: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  linkName: string;
+}
+
+export interface ReadSingleFileTarOptions {
+  /** Called once, for a regular file, with the entry (size known); returns a buffer of at least `entry.size` bytes. */
+  allocate(entry: TarEntry): Uint8Array;
+  /** A file larger than this is refused (TOO_LARGE) before anything is allocated. */
+  maxBytes: number;
+  signal?: AbortSignal;
+  /** Content bytes copied so far, after each chunk. */
+  onBytes?(bytesSoFar: number): void;
+}
+
+export interface SingleFileTar {
+  entry: TarEntry;
+  /** The first `entry.size` bytes of the buffer `allocate` returned; empty for anything but a regular file. */
+  data: Uint8Array;
+}
+
+const BLOCK = 512;
+/** pax and GNU long-name records hold a path or two; anything bigger is not an archive we asked for. */
+const MAX_META_BYTES = 1024 * 1024;
+const ENDED_EARLY = 'The archive stream ended early: the container may have stopped or the connection dropped; try again.';
+
+/**
+ * Reads the first real entry of a tar stream. For a regular file, its content goes into the buffer
+ * `allocate` returns; for a symlink (or a directory, or anything else) the entry comes back with
+ * empty data and the caller decides. Stops reading as soon as the content is complete.
+ *
+ * The source is released when this returns or throws (its iterator's `return()`); on abort, a source
+ * with a `destroy()` method (a Node stream) is destroyed as well, because an iterator waiting for a
+ * chunk that never comes cannot be interrupted any other way.
+ *
+ * Errors: TOO_LARGE, ARCHIVE_INVALID, CANCELLED as CdbError; an error thrown by the source itself
+ * (a socket error) is passed through unless the signal has fired.
+ */
+export async function readSingleFileTar(source: AsyncIterable<Uint8Array>, opts: ReadSingleFileTarOptions): Promise<SingleFileTar> {
+  const { signal } = opts;
+  if (signal?.aborted) throw cancelled('Reading the archive');
+  const parser = new TarParser(opts);
+  const iterator = source[Symbol.asyncIterator]();
+  // Each wait for a chunk can be cut short by the signal. One rejecter per wait (rather than
+  // Promise.race against one long-lived promise) keeps nothing alive across thousands of chunks.
+  let stopWaiting: ((err: Error) => void) | undefined;
+  const onAbort = () => {
+    stopWaiting?.(cancelled('Reading the archive'));
+    const destroy = (source as { destroy?: () => void }).destroy;
+    if (typeof destroy === 'function') destroy.call(source);
+  };
+  const nextChunk = (): Promise<IteratorResult<Uint8Array>> =>
+    signal
+      ? new Promise((resolve, reject) => {
+          stopWaiting = reject;
+          iterator.next().then(resolve, reject);
+        })
+      : iterator.next();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const next = await nextChunk();
+      stopWaiting = undefined;
+      if (signal?.aborted) throw cancelled('Reading the archive');
+      if (next.done) throw parser.endOfStream();
+      const result = parser.feed(next.value);
+      if (result) return result;
+    }
+  } catch (err) {
+    if (signal?.aborted) throw cancelled('Reading the archive');
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    iterator.return?.().catch(() => undefined);
+  }
+}
+
+type Phase = 'header' | 'meta' | 'content';
+
+interface PendingOverrides {
+  path?: string;
+  linkPath?: string;
+  size?: number;
+  sparse?: boolean;
+}
+
+/** The state machine: fed chunks cut anywhere, it returns the result once the first entry is complete. */
+class TarParser {
+  private phase: Phase = 'header';
+  private readonly header = new Uint8Array(BLOCK);
+  private headerFill = 0;
+  /** Bytes to discard before the next header (block padding, content of ignored entries). */
+  private skip = 0;
+  private meta: { kind: 'x' | 'L' | 'K'; buf: Uint8Array; fill: number } | undefined;
+  private overrides: PendingOverrides = {};
+  private entry: TarEntry | undefined;
+  private data: Uint8Array | undefined;
+  private written = 0;
+  private sawHeader = false;
+
+  constructor(private readonly opts: ReadSingleFileTarOptions) {}
+
+  feed(chunk: Uint8Array): SingleFileTar | undefined {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - pos);
+        this.skip -= n;
+        pos += n;
+        continue;
+      }
+      const available = chunk.length - pos;
+      if (this.phase === 'header') {
+        const n = Math.min(BLOCK - this.headerFill, available);
+        this.header.set(chunk.subarray(pos, pos + n), this.headerFill);
+        this.headerFill += n;
+        pos += n;
+        if (this.headerFill === BLOCK) {
+          this.headerFill = 0;
+          const done = this.onHeader();
+          if (done) return done;
+        }
+      } else if (this.phase === 'meta') {
+        const meta = this.meta!;
+        const n = Math.min(meta.buf.length - meta.fill, available);
+        meta.buf.set(chunk.subarray(pos, pos + n), meta.fill);
+        meta.fill += n;
+        pos += n;
+        if (meta.fill === meta.buf.length) this.onMetaComplete();
+      } else {
+        const entry = this.entry!;
+        const data = this.data!;
+        const n = Math.min(entry.size - this.written, available);
+        data.set(chunk.subarray(pos, pos + n), this.written);
+        this.written += n;
+        pos += n;
+        this.opts.onBytes?.(this.written);
+        if (this.written === entry.size) return { entry, data };
+      }
+    }
+    return undefined;
+  }
+
+  endOfStream(): CdbError {
+    if (!this.sawHeader && this.headerFill === 0) return invalid('The archive from the engine is empty: it holds no file. Check the path and try again.');
+    return new CdbError('ARCHIVE_INVALID', ENDED_EARLY);
+  }
+
+  private onHeader(): SingleFileTar | undefined {
+    const h = this.header;
+    if (h.every((b) => b === 0)) throw invalid('The archive from the engine holds no file (it ends before any entry). Check the path and try again.');
+    if (!checksumMatches(h)) throw invalid('The archive from the engine is malformed (a header checksum is wrong). Try again; if this persists, use `docker cp` to check the file.');
+    this.sawHeader = true;
+    const typeflag = String.fromCharCode(h[156]);
+    const headerSize = readNumber(h, 124, 12);
+    if (headerSize === undefined) throw invalid('The archive from the engine is malformed (an entry size is not a number). Try again.');
+
+    if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K') {
+      if (headerSize > MAX_META_BYTES) throw invalid(`The archive from the engine is malformed (a ${headerSize}-byte extended header). Try again.`);
+      this.meta = { kind: typeflag, buf: new Uint8Array(headerSize), fill: 0 };
+      this.phase = 'meta';
+      if (headerSize === 0) this.onMetaComplete();
+      return undefined;
+    }
+    if (typeflag === 'g') {
+      // Global pax records would apply to every later entry; Docker does not write them and
+      // none of their keys changes what we read from the one entry, so skip them.
+      this.skip = padded(headerSize);
+      return undefined;
+    }
+    return this.onEntry(h, typeflag, headerSize);
+  }
+
+  private onEntry(h: Uint8Array, typeflag: string, headerSize: number): SingleFileTar | undefined {
+    const o = this.overrides;
+    this.overrides = {};
+    const name = normalizeName(o.path ?? headerName(h));
+    const entry: TarEntry = {
+      name,
+      type: o.sparse ? 'other' : entryType(typeflag),
+      size: o.size ?? headerSize,
+      mode: readNumber(h, 100, 8) ?? 0,
+      mtime: readNumber(h, 136, 12) ?? 0,
+      linkName: o.linkPath ?? cString(h, 157, 100),
+    };
+    if (entry.type !== 'file') return { entry, data: new Uint8Array(0) };
+    if (entry.size > this.opts.maxBytes) {
+      throw tooLargeError(name, entry.size, this.opts.maxBytes);
+    }
+    const buffer = this.opts.allocate(entry);
+    if (buffer.length < entry.size) throw new RangeError(`allocate() returned ${buffer.length} bytes for a ${entry.size}-byte file`);
+    this.entry = entry;
+    this.data = buffer.subarray(0, entry.size);
+    if (entry.size === 0) return { entry, data: this.data };
+    this.phase = 'content';
+    return undefined;
+  }
+
+  private onMetaComplete(): void {
+    const meta = this.meta!;
+    this.meta = undefined;
+    this.phase = 'header';
+    this.skip = padded(meta.buf.length) - meta.buf.length;
+    if (meta.kind === 'x') Object.assign(this.overrides, parsePax(meta.buf));
+    else if (meta.kind === 'L') this.overrides.path = cString(meta.buf, 0, meta.buf.length);
+    else this.overrides.linkPath = cString(meta.buf, 0, meta.buf.length);
+  }
+}
+
+function entryType(typeflag: string): TarEntry['type'] {
+  switch (typeflag) {
+    case '0':
+    case '\0':
+    case '7': // contiguous file: a regular file to every reader
+      return 'file';
+    case '1':
+      return 'hardlink';
+    case '2':
+      return 'symlink';
+    case '5':
+      return 'directory';
+    default:
+      return 'other';
+  }
+}
+
+/** ustar splits long names into prefix (345..500) + name; GNU's "ustar  " header uses those bytes for other fields. */
+function headerName(h: Uint8Array): string {
+  const name = cString(h, 0, 100);
+  const posix = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72 && h[262] === 0;
+  const prefix = posix ? cString(h, 345, 155) : '';
+  return prefix ? `${prefix}/${name}` : name;
+}
+
+/** Entry names are untrusted: refuse anything that could point outside the archive's root. */
+function normalizeName(raw: string): string {
+  if (raw === '') throw invalid('The archive from the engine is malformed (an entry has no name). Try again.');
+  if (raw.startsWith('/') || raw.includes('\0')) throw invalid(`The archive from the engine names an absolute path (${JSON.stringify(raw.slice(0, 200))}); refusing it.`);
+  const segments = raw.split('/');
+  if (segments.includes('..')) throw invalid(`The archive from the engine names a path with '..' (${JSON.stringify(raw.slice(0, 200))}); refusing it.`);
+  const kept = segments.filter((s) => s !== '' && s !== '.');
+  return kept.length ? kept.join('/') : '.';
+}
+
+/** pax records: "<length> <key>=<value>\n", length counting the whole record in bytes. */
+function parsePax(buf: Uint8Array): PendingOverrides {
+  const out: PendingOverrides = {};
+  const bad = () => invalid('The archive from the engine is malformed (a pax extended header cannot be read). Try again.');
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf[pos] === 0) break; // some writers pad the record block with NULs
+    let sp = pos;
+    let length = 0;
+    while (sp < buf.length && buf[sp] !== 0x20) {
+      const d = buf[sp] - 0x30;
+      if (d < 0 || d > 9 || sp - pos > 7) throw bad();
+      length = length * 10 + d;
+      sp++;
+    }
+    const end = pos + length;
+    if (sp === pos || sp >= buf.length || end > buf.length || end <= sp + 1 || buf[end - 1] !== 0x0a) throw bad();
+    const record = buf.subarray(sp + 1, end - 1);
+    const eq = record.indexOf(0x3d);
+    if (eq <= 0) throw bad();
+    const key = utf8(record.subarray(0, eq));
+    const value = utf8(record.subarray(eq + 1));
+    if (key === 'path') out.path = value;
+    else if (key === 'linkpath') out.linkPath = value;
+    else if (key === 'size') {
+      if (!/^[0-9]{1,30}$/.test(value)) throw bad();
+      out.size = Number(value);
+    } else if (key.startsWith('GNU.sparse.')) out.sparse = true;
+    pos = end;
+  }
+  return out;
+}
+
+/**
+ * The header checksum is the sum of its 512 bytes with the checksum field read as spaces. Some
+ * historic tars summed signed chars; accept either, as GNU tar does.
+ */
+function checksumMatches(h: Uint8Array): boolean {
+  const stored = readOctal(h, 148, 8);
+  if (stored === undefined) return false;
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : h[i];
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+/** A numeric field: octal text, or GNU's base-256 (high bit of the first byte set). Undefined when malformed or negative. */
+function readNumber(h: Uint8Array, offset: number, length: number): number | undefined {
+  const first = h[offset];
+  if (first & 0x80) {
+    if (first === 0xff) return undefined; // negative
+    let value = first & 0x7f;
+    // Beyond 2^53 the value loses precision but stays huge, which is all a size check needs.
+    for (let i = 1; i < length; i++) value = value * 256 + h[offset + i];
+    return value;
+  }
+  return readOctal(h, offset, length);
+}
+
+function readOctal(h: Uint8Array, offset: number, length: number): number | undefined {
+  let i = offset;
+  const end = offset + length;
+  while (i < end && h[i] === 0x20) i++;
+  let value = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const c = h[i];
+    if (c === 0 || c === 0x20) break;
+    if (c < 0x30 || c > 0x37) return undefined;
+    value = value * 8 + (c - 0x30);
+    digits++;
+  }
+  for (; i < end; i++) if (h[i] !== 0 && h[i] !== 0x20) return undefined;
+  return digits === 0 ? 0 : value;
+}
+
+function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+function cString(bytes: Uint8Array, offset: number, length: number): string {
+  const field = bytes.subarray(offset, offset + length);
+  const nul = field.indexOf(0);
+  return utf8(nul === -1 ? field : field.subarray(0, nul));
+}
+
+const decoder = new TextDecoder('utf-8');
+function utf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+function invalid(message: string): CdbError {
+  return new CdbError('ARCHIVE_INVALID', message);
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { copyPathCommand } from './copyPath';
+import { inspectCommand } from './inspect';
+import { openTableCommand } from './openTable';
+import { repullCommand } from './repull';
+import { saveSnapshotCommand } from './saveSnapshot';
+import { showMountsCommand } from './showMounts';
+
+type Handler = (s: Services, arg?: unknown) => Promise<unknown> | unknown;
+
+const COMMANDS: Record<string, { action: string; run: Handler }> = {
+  'containerDb.refresh': { action: 'Refresh', run: refresh },
+  'containerDb.inspect': { action: 'Inspect Container DB', run: inspectCommand },
+  'containerDb.repull': { action: 'Re-pull', run: repullCommand },
+  'containerDb.saveSnapshot': { action: 'Save Snapshot', run: saveSnapshotCommand },
+  'containerDb.copyPath': { action: 'Copy Path', run: copyPathCommand },
+  'containerDb.showMounts': { action: 'Show Container Mounts', run: showMountsCommand },
+  'containerDb.openTable': { action: 'Open Table', run: openTableCommand },
+  'containerDb.showLog': { action: 'Show Log', run: (s) => s.log.show() },
+};
+
+/** Every command reports its failure once (notification + log) and resolves to undefined. */
+export function registerCommands(s: Services): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, { action, run }]) =>
+    vscode.commands.registerCommand(id, async (arg?: unknown) => {
+      try {
+        return await run(s, arg);
+      } catch (err) {
+        s.errors.report(action, err);
+        return undefined;
+      }
+    }),
+  );
+}
+
+async function refresh(s: Services): Promise<void> {
+  // Retry after an engine failure starts from a fresh connection (the settings may have changed too).
+  if (s.docker.state.kind === 'unreachable') s.docker.reset();
+  await s.docker.refresh();
+}

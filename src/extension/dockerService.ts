@@ -1,0 +1,172 @@
+/**
+ * Owns the connection to the Docker engine for the extension: connects per the settings, lists
+ * containers, and turns the engine's event stream into refreshes (no polling). Core modules are
+ * imported on first use so that activation loads neither dockerode nor sql.js.
+ */
+import * as vscode from 'vscode';
+import type { DockerConnection } from '../core/dockerConnection';
+import { CdbError } from '../core/errors';
+import type { ContainerInfo } from '../core/types';
+import { readSettings } from './settings';
+
+export type EngineState =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'ready'; containers: ContainerInfo[]; endpoint: string }
+  | { kind: 'unreachable'; error: CdbError };
+
+/** Container lifecycle actions that change what the view lists. */
+const LIST_ACTIONS = new Set(['create', 'start', 'restart', 'stop', 'die', 'kill', 'destroy', 'rename', 'pause', 'unpause', 'update']);
+const EVENT_DEBOUNCE_MS = 300;
+
+export class DockerService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private current: EngineState = { kind: 'idle' };
+  private conn: Promise<DockerConnection> | undefined;
+  private watcher: { dispose(): void } | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private debounce: NodeJS.Timeout | undefined;
+  /** Bumped on every reset, so that a connection made for old settings is thrown away. */
+  private generation = 0;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  get state(): EngineState {
+    return this.current;
+  }
+
+  containers(): ContainerInfo[] {
+    return this.current.kind === 'ready' ? this.current.containers : [];
+  }
+
+  container(id: string): ContainerInfo | undefined {
+    return this.containers().find((c) => c.id === id);
+  }
+
+  /** The first listing: the view's first getChildren waits on it. */
+  async ensureLoaded(): Promise<void> {
+    if (this.current.kind === 'idle') await this.refresh();
+    // Later listings (events, Refresh) redraw when done; the view shows what it has meanwhile.
+    else if (this.current.kind === 'loading' && this.running) await this.running;
+  }
+
+  /** Lists the containers again; concurrent calls share one listing plus at most one more. */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.list();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** The live connection, made on first need (pulls use it too). */
+  connection(): Promise<DockerConnection> {
+    if (!this.conn) {
+      const gen = this.generation;
+      const s = readSettings();
+      this.conn = import('../core/dockerConnection').then(({ connect }) => connect({ dockerHost: s.dockerHost, context: s.dockerContext }));
+      this.conn.then(
+        (c) => {
+          if (gen !== this.generation) return;
+          this.log.info(`Connected to the Docker engine at ${c.endpoint.description} (engine ${c.engineVersion}, API ${c.apiVersion})`);
+          void this.watch(c, gen);
+        },
+        () => {
+          if (gen === this.generation) this.conn = undefined;
+        },
+      );
+    }
+    return this.conn;
+  }
+
+  /** Forget the connection (settings changed, or Retry after the engine went away). */
+  reset(): void {
+    this.generation++;
+    this.conn = undefined;
+    this.watcher?.dispose();
+    this.watcher = undefined;
+  }
+
+  dispose(): void {
+    this.reset();
+    if (this.debounce) clearTimeout(this.debounce);
+    this.changed.dispose();
+  }
+
+  private async list(): Promise<void> {
+    // No change event for 'loading': the view is already waiting on this listing (its getChildren),
+    // and a refresh fired into a pending first load has left the view stuck in its welcome state.
+    if (this.current.kind !== 'ready') this.setState({ kind: 'loading' }, false);
+    const s = readSettings();
+    try {
+      const conn = await this.connection();
+      const { listContainers } = await import('../core/containerDiscovery');
+      const containers = await listContainers(conn, { all: s.showAllContainers, databasePath: s.databasePath });
+      containers.sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name));
+      // Events for unrelated containers, or a Retry that finds nothing new, must not redraw the
+      // view: a refresh while the view is expanding a node leaves that node spinning in VS Code.
+      const unchanged = this.current.kind === 'ready' && JSON.stringify(this.current.containers) === JSON.stringify(containers);
+      this.setState({ kind: 'ready', containers, endpoint: conn.endpoint.description }, !unchanged);
+    } catch (err) {
+      const error = asEngineError(err);
+      this.log.error(`Listing containers failed: ${error.code}: ${error.message}`);
+      // A failed listing usually means the engine went away: the next try connects afresh.
+      this.reset();
+      this.setState({ kind: 'unreachable', error });
+    }
+  }
+
+  private async watch(conn: DockerConnection, gen: number): Promise<void> {
+    const { watchContainerEvents } = await import('../core/dockerEvents');
+    if (gen !== this.generation) return;
+    this.watcher?.dispose();
+    this.watcher = watchContainerEvents(
+      conn,
+      (e) => {
+        if (!LIST_ACTIONS.has(e.action)) return;
+        this.log.debug(`Docker event: ${e.action} ${e.name || e.id.slice(0, 12)}`);
+        this.scheduleRefresh();
+      },
+      {
+        onError: (err) => {
+          if (gen !== this.generation) return;
+          this.log.warn(`Docker event stream ended: ${err.message}`);
+          this.reset();
+          void this.refresh();
+        },
+      },
+    );
+  }
+
+  private scheduleRefresh(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.refresh();
+    }, EVENT_DEBOUNCE_MS);
+  }
+
+  private setState(state: EngineState, notify = true): void {
+    this.current = state;
+    const key = state.kind === 'ready' ? (state.containers.length ? 'ready' : 'empty') : state.kind;
+    void vscode.commands.executeCommand('setContext', 'containerDb.state', key);
+    if (notify) this.changed.fire();
+  }
+}
+
+function asEngineError(err: unknown): CdbError {
+  if (err instanceof CdbError) return err;
+  return new CdbError('ENGINE_ERROR', `The Docker engine call failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
+}

@@ -1,0 +1,63 @@
+/**
+ * Entry point. Activation only wires things up: it neither contacts Docker nor loads sql.js (the
+ * Containers view's first getChildren connects; the first pull starts the sql.js worker).
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
+import { ContainersTree } from './containersTree';
+import { DockerService } from './dockerService';
+import { ErrorReporter } from './errorReporter';
+import type { Services } from './services';
+import { affectsConnection, affectsListing, affectsTree } from './settings';
+import { defaultWorkerPath, SnapshotStore } from './snapshotStore';
+import { TableGrids } from './tableGrid/tableGrids';
+import type { TreeNode } from './treeItems/treeNode';
+
+/** What activate() returns: the extension's services, for tests and for other extensions. */
+export interface ContainerDbApi extends Services {
+  /** Time spent in activate(), ms. */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ContainerDbApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Container DB', { log: true });
+  const docker = new DockerService(log);
+  const store = new SnapshotStore(docker, log, defaultWorkerPath(context.extensionPath));
+  const errors = new ErrorReporter(log);
+  const tree = new ContainersTree(docker, store);
+  const treeView = vscode.window.createTreeView<TreeNode>('containerDb.containers', { treeDataProvider: tree, showCollapseAll: true });
+  const grids = new TableGrids(context.extensionUri, store, errors, log);
+  const services: Services = { log, docker, store, tree, treeView, errors, grids };
+
+  context.subscriptions.push(
+    log,
+    docker,
+    store,
+    errors,
+    tree,
+    treeView,
+    grids,
+    ...registerCommands(services),
+    docker.onDidChange(() => {
+      const state = docker.state;
+      // The welcome view has fixed text; the reason it shows goes in the view's message.
+      treeView.message = state.kind === 'unreachable' ? state.error.message : undefined;
+      if (state.kind === 'ready') void store.retain(new Set(state.containers.map((c) => c.id)));
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsConnection(e)) {
+        docker.reset();
+        void docker.refresh();
+      } else if (affectsListing(e)) void docker.refresh();
+      if (affectsTree(e)) tree.refresh();
+    }),
+  );
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { ...services, activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions (the sql.js worker with the store).
+}

@@ -1,0 +1,18 @@
+import type * as vscode from 'vscode';
+import type { ContainersTree } from './containersTree';
+import type { DockerService } from './dockerService';
+import type { ErrorReporter } from './errorReporter';
+import type { SnapshotStore } from './snapshotStore';
+import type { TableGrids } from './tableGrid/tableGrids';
+import type { TreeNode } from './treeItems/treeNode';
+
+/** Everything the commands work with, made once in activate(). */
+export interface Services {
+  log: vscode.LogOutputChannel;
+  docker: DockerService;
+  store: SnapshotStore;
+  tree: ContainersTree;
+  treeView: vscode.TreeView<TreeNode>;
+  errors: ErrorReporter;
+  grids: TableGrids;
+}

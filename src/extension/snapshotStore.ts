@@ -1,0 +1,152 @@
+/**
+ * The pulled databases, one per container: the snapshot bytes, its open handle in the sql.js
+ * worker and its schema. A new pull replaces an entry only once it has succeeded, so a failed or
+ * cancelled re-pull leaves the previous snapshot usable. sql.js is loaded on the first pull.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CdbError } from '../core/errors';
+import type { DbHandle, SqlEngine } from '../core/sqlEngine';
+import type { ContainerInfo, PullProgress, QueryResult, SchemaInfo, Snapshot, SqlValue } from '../core/types';
+import type { DockerService } from './dockerService';
+import { formatSize, redactUrl } from './format';
+import { readSettings } from './settings';
+
+export interface DatabaseEntry {
+  containerId: string;
+  containerName: string;
+  path: string;
+  snapshot: Snapshot;
+  db: DbHandle;
+  schema: SchemaInfo;
+  /** Wall time of the pull (engine stream, WAL replay, hashing), ms. */
+  pullMs: number;
+}
+
+export interface PullRequest {
+  signal?: AbortSignal;
+  onProgress?: (p: PullProgress) => void;
+}
+
+export class SnapshotStore implements vscode.Disposable {
+  private readonly entries = new Map<string, DatabaseEntry>();
+  private readonly pulling = new Map<string, Promise<DatabaseEntry>>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  /** Fires with the container id whose snapshot changed (pulled, re-pulled, dropped). */
+  readonly onDidChange = this.changed.event;
+  private engineP: Promise<SqlEngine> | undefined;
+
+  constructor(
+    private readonly docker: DockerService,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly workerPath: string,
+  ) {}
+
+  get(containerId: string): DatabaseEntry | undefined {
+    return this.entries.get(containerId);
+  }
+
+  isPulling(containerId: string): boolean {
+    return this.pulling.has(containerId);
+  }
+
+  /** True once sql.js has been asked for (tests check that activation does not). */
+  get engineLoaded(): boolean {
+    return this.engineP !== undefined;
+  }
+
+  pull(container: ContainerInfo, req: PullRequest = {}): Promise<DatabaseEntry> {
+    const running = this.pulling.get(container.id);
+    if (running) return running;
+    const p = this.doPull(container, req).finally(() => {
+      this.pulling.delete(container.id);
+      this.changed.fire(container.id);
+    });
+    this.pulling.set(container.id, p);
+    this.changed.fire(container.id);
+    return p;
+  }
+
+  async query(entry: DatabaseEntry, sql: string, params: SqlValue[] = [], opts: { signal?: AbortSignal; maxRows?: number } = {}): Promise<QueryResult> {
+    const engine = await this.engine();
+    return engine.query(entry.db, sql, params, opts);
+  }
+
+  /** Drop snapshots of containers that no longer exist. */
+  async retain(containerIds: Set<string>): Promise<void> {
+    for (const [id, entry] of this.entries) {
+      if (containerIds.has(id)) continue;
+      this.entries.delete(id);
+      await this.closeQuietly(entry);
+      this.changed.fire(id);
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    const engine = this.engineP;
+    this.engineP = undefined;
+    void engine?.then((e) => e.dispose()).catch(() => undefined);
+  }
+
+  private async doPull(container: ContainerInfo, req: PullRequest): Promise<DatabaseEntry> {
+    const loc = container.database;
+    if (loc.unsupported) {
+      throw new CdbError(
+        'UNSUPPORTED_DATABASE',
+        `${container.name} uses ${loc.unsupported.kind} (DATABASE_URL=${redactUrl(loc.unsupported.url)}); only SQLite databases can be inspected.`,
+      );
+    }
+    if (!loc.path) throw new CdbError('FILE_NOT_FOUND', `No database path is known for ${container.name}: set containerDb.databasePath.`);
+    const settings = readSettings();
+    const started = Date.now();
+    const conn = await this.docker.connection();
+    const { pullSnapshot } = await import('../core/snapshot');
+    const snapshot = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal });
+    const pullMs = Date.now() - started;
+    const engine = await this.engine();
+    const db = await engine.open(snapshot, `${container.name}:${loc.path}`);
+    let schema: SchemaInfo;
+    try {
+      const { readSchema } = await import('../core/schema');
+      schema = await readSchema(engine, db, { countRows: true, signal: req.signal });
+    } catch (err) {
+      await engine.close(db).catch(() => undefined);
+      throw err;
+    }
+    const entry: DatabaseEntry = { containerId: container.id, containerName: container.name, path: loc.path, snapshot, db, schema, pullMs };
+    const previous = this.entries.get(container.id);
+    this.entries.set(container.id, entry);
+    if (previous) await this.closeQuietly(previous);
+    const st = snapshot.stamp;
+    this.log.info(
+      `Pulled ${container.name}:${loc.path}: ${st.size} bytes (${formatSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
+        `WAL frames applied ${st.walFramesApplied}, journal ${st.journal}, attempts ${st.attempts}, sha256 ${st.sha256.slice(0, 12)}, ` +
+        `${schema.tables.length} tables, total ${Date.now() - started} ms`,
+    );
+    for (const w of st.warnings) this.log.warn(`${container.name}:${loc.path}: ${w}`);
+    return entry;
+  }
+
+  private engine(): Promise<SqlEngine> {
+    if (!this.engineP) {
+      const log = this.log;
+      this.engineP = import('../core/sqlEngine').then(({ SqlEngine }) => new SqlEngine({ workerPath: this.workerPath, log: (m: string) => log.debug(m) }));
+    }
+    return this.engineP;
+  }
+
+  private async closeQuietly(entry: DatabaseEntry): Promise<void> {
+    try {
+      const engine = await this.engine();
+      await engine.close(entry.db);
+    } catch (err) {
+      this.log.debug(`Closing ${entry.containerName}:${entry.path} failed: ${String(err)}`);
+    }
+  }
+}
+
+/** The worker beside the bundle: dist/sqlWorker.js next to dist/extension.js. */
+export function defaultWorkerPath(extensionPath: string): string {
+  return path.join(extensionPath, 'dist', 'sqlWorker.js');
+}

@@ -1,0 +1,133 @@
+// The main job, clicked through in a real workbench with the packaged extension: open the
+// Container DB view, see the fixture container and its volume, run "Container DB: Inspect
+// Container DB" from the palette, expand the database, open a table grid and page to the end.
+// Screenshots of each step go to artifacts/ui/. Fixture objects carry the prefix cdbt-d2-ui-.
+// Needs `npm run compile-tests` (the fixture helpers are used from out/test/support).
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const PREFIX = 'cdbt-d2-ui-';
+const NAME = `${PREFIX}owui`;
+const CHATS = 250;
+
+function fixtures() {
+  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
+  return require(file);
+}
+
+/** Tree rows of the side bar, by the text they show. */
+function treeRow(page, text) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+/** The tree row whose label (not description) is exactly `label`. */
+function rowByLabel(page, label) {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** The grid's document: VS Code nests a webview's content two iframes deep. */
+function gridFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+let tmp;
+
+/** Drags the side bar's edge so that descriptions are readable in the screenshots. */
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const edge = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(edge - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+module.exports = {
+  'a fixture Open WebUI container runs': async (_page, ctx) => {
+    const fx = fixtures();
+    await fx.removeByPrefix(PREFIX);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
+    const db = await fx.makeWebuiDb(path.join(tmp, 'webui.db'), { users: 12, chats: CHATS });
+    await fx.createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile: db });
+    ctx.log(`created ${NAME}`);
+  },
+
+  'the Containers view lists it, with its volume flagged': async (page, ctx) => {
+    await ctx.activityBarItem(page, 'Container DB').click();
+    const row = treeRow(page, NAME);
+    await row.waitFor();
+    await widenSideBar(page, 560);
+    await ctx.screenshot(page, 'containers-view');
+    await row.click();
+    await treeRow(page, 'Mounts').waitFor();
+    await treeRow(page, '/app/backend/data/webui.db').waitFor();
+    ctx.assert.match(await treeRow(page, '/app/backend/data/webui.db').innerText(), /in volume cdbt-d2-ui-owui-data · not pulled/);
+    await treeRow(page, 'Mounts').click();
+    const mount = rowByLabel(page, `volume ${NAME}-data → /app/backend/data`);
+    await mount.waitFor();
+    ctx.assert.match(await mount.innerText(), /isolated from host/);
+    await ctx.screenshot(page, 'container-expanded-mounts');
+  },
+
+  'Inspect Container DB from the palette pulls it and shows the tables': async (page, ctx) => {
+    await ctx.runCommand(page, 'Container DB: Inspect Container DB');
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    await pick.waitFor();
+    await ctx.screenshot(page, 'inspect-quick-pick');
+    await pick.click();
+    const db = treeRow(page, '/app/backend/data/webui.db');
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 30000 });
+    ctx.assert.match(await db.innerText(), /pulled \d\d:\d\d · [\d.]+ (KB|MB)/);
+    const chat = rowByLabel(page, 'chat');
+    await chat.waitFor();
+    ctx.assert.match(await chat.innerText(), new RegExp(`${CHATS} rows`));
+    await ctx.screenshot(page, 'database-expanded');
+  },
+
+  'a table expands to its columns with badges': async (page, ctx) => {
+    const user = rowByLabel(page, 'user');
+    await user.locator('.monaco-tl-twistie').click();
+    const id = rowByLabel(page, 'id');
+    await id.waitFor();
+    ctx.assert.match(await id.innerText(), /· PK/);
+    await ctx.screenshot(page, 'table-columns');
+    await user.locator('.monaco-tl-twistie').click();
+  },
+
+  'clicking a table opens its grid with the first page': async (page, ctx) => {
+    await rowByLabel(page, 'chat').click();
+    const frame = gridFrame(page);
+    await frame.locator('#range', { hasText: `rows 1–100 of ${CHATS}` }).waitFor({ timeout: 30000 });
+    ctx.assert.ok((await frame.locator('#grid tbody tr').count()) === 100);
+    await ctx.screenshot(page, 'grid-first-page');
+  },
+
+  'Last shows the final rows; a cell opens in the detail pane, JSON formatted on demand': async (page, ctx) => {
+    const frame = gridFrame(page);
+    await frame.locator('#last').click();
+    await frame.locator('#range', { hasText: `rows 151–${CHATS} of ${CHATS}` }).waitFor();
+    const lastRowNum = await frame.locator('#grid tbody tr').last().locator('td.rownum').innerText();
+    ctx.assert.strictEqual(lastRowNum, String(CHATS));
+    await ctx.screenshot(page, 'grid-last-page');
+    const jsonCell = frame.locator('#grid tbody td.json').first();
+    if (await jsonCell.count()) {
+      await jsonCell.click();
+      await frame.locator('#detail:not([hidden])').waitFor();
+      await frame.locator('#pretty').click();
+      await frame.locator('#pretty', { hasText: 'Show Raw' }).waitFor();
+      await ctx.screenshot(page, 'grid-json-detail');
+    }
+  },
+
+  'clean up': async () => {
+    await fixtures().removeByPrefix(PREFIX);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  },
+};
