@@ -2,14 +2,14 @@
 # Everything a bare Debian 12 machine (Node 20, npm, python3, make/g++) needs before the tests:
 # Debian packages, the project's npm dependencies, code-server (a real VS Code) and a running
 # Docker engine. Idempotent: a step whose result is already there is skipped, so a second run
-# takes seconds. One line per step on stdout; the steps' own output goes to artifacts/setup/*.log
+# takes seconds. One line per step on stdout; the steps' own output goes to .ci/logs/*.log
 # and its tail is printed only when a step fails.
 #
 #   bash .ci/setup.sh            (as root, or with sudo available)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOGS="$ROOT/artifacts/setup"
+LOGS="$ROOT/.ci/logs"
 mkdir -p "$LOGS"
 cd "$ROOT"
 
@@ -26,7 +26,7 @@ step() { # step NAME LOGFILE CMD...: one line with the time taken; the log's tai
     printf 'setup: %-44s %4d s\n' "$name" $(( $(date +%s) - t ))
   else
     local rc=$?
-    printf 'setup: %-44s FAILED (exit %d); last lines of %s:\n' "$name" "$rc" "artifacts/setup/$log" >&2
+    printf 'setup: %-44s FAILED (exit %d); last lines of %s:\n' "$name" "$rc" ".ci/logs/$log" >&2
     tail -n 40 "$LOGS/$log" >&2
     exit 1
   fi
@@ -68,7 +68,7 @@ wait_for_docker() {
   for i in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return 0
     if [ -n "${DOCKERD_PID:-}" ] && ! kill -0 "$DOCKERD_PID" 2>/dev/null; then
-      echo "dockerd exited; see artifacts/setup/dockerd.log"; return 1
+      echo "dockerd exited; see .ci/logs/dockerd.log"; return 1
     fi
     sleep 1
   done

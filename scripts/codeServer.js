@@ -81,9 +81,28 @@ function writeSettings(userDataDir, extra = {}) {
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...extra }, null, 2));
 }
 
-/** A fresh directory under the system temp dir; `prefix` (cdbt-...) says whose it is. */
-function makeTempDir(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+// What must not outlive the driver (code-server's process group, temp dirs), even when it is
+// interrupted: 'exit' handlers run on a normal end, and the signals below are turned into one.
+const atExit = new Set();
+process.on('exit', () => {
+  for (const fn of atExit) {
+    try {
+      fn();
+    } catch {
+      // best effort: the process is ending
+    }
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(sig, () => process.exit(128 + os.constants.signals[sig]));
+
+/**
+ * A fresh directory under the system temp dir; `prefix` (cdbt-...) says whose it is. Removed when
+ * the process ends unless `keep`.
+ */
+function makeTempDir(prefix, { keep = false } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (!keep) atExit.add(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 function freePort() {
@@ -168,15 +187,15 @@ async function startCodeServer(opts) {
 
   const pgid = child.pid;
   let stopped = false;
+  // If the driver dies, take code-server with it rather than leave it holding the port.
+  const killNow = () => signalGroup(pgid, 'SIGKILL');
+  atExit.add(killNow);
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    process.removeListener('exit', killNow);
+    atExit.delete(killNow);
     await killGroup(pgid, () => exited !== null);
   };
-  // If the driver dies, take code-server with it rather than leave it holding the port.
-  const killNow = () => signalGroup(pgid, 'SIGKILL');
-  process.on('exit', killNow);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;

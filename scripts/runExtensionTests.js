@@ -84,7 +84,7 @@ async function main() {
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-  const tmp = cs.makeTempDir('cdbt-ext-');
+  const tmp = cs.makeTempDir('cdbt-ext-', { keep: opts.keep });
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const workspace = cs.makeTestWorkspace(path.join(tmp, 'open-webui'));

@@ -213,7 +213,7 @@ async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
   const vsix = opts.vsix || packageExtension();
-  const tmp = cs.makeTempDir('cdbt-ui-');
+  const tmp = cs.makeTempDir('cdbt-ui-', { keep: opts.keep });
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const workspace = cs.makeTestWorkspace(path.join(tmp, 'open-webui'));

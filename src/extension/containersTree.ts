@@ -17,6 +17,10 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Each listed container's data as last drawn, to redraw only what changed. */
   private seen = new Map<string, string>();
+  /** The instance the view was last given per id (getTreeItem is called by the view alone). */
+  private readonly inView = new Map<string, TreeNode>();
+  /** Hooks that adjust items as they are listed and drawn (the divergence badges of issue 4); they must be idempotent. */
+  readonly decorators: ((node: TreeNode) => void)[] = [];
 
   constructor(
     private readonly docker: DockerService,
@@ -24,10 +28,8 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   ) {
     this.subscriptions.push(
       docker.onDidChange(() => this.onContainersChanged()),
-      store.onDidChange((containerId) => {
-        const item = this.byId.get(containerItemId(containerId));
-        this.changed.fire(item);
-      }),
+      // The view's own instance: it ignores a change event for one it was not given.
+      store.onDidChange((containerId) => this.refreshShown(containerItemId(containerId))),
     );
   }
 
@@ -35,12 +37,27 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     if (!element) await this.docker.ensureLoaded();
     const ctx: TreeContext = { docker: this.docker, store: this.store, settings: readSettings() };
     const nodes = element ? element.children(ctx) : this.docker.containers().map((c) => new ContainerItem(c));
-    for (const n of nodes) if (n.id) this.byId.set(n.id, n);
+    for (const n of nodes) {
+      if (n.id) this.byId.set(n.id, n);
+      for (const decorate of this.decorators) decorate(n);
+    }
     return nodes;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
+    if (element.id) this.inView.set(element.id, element);
+    for (const decorate of this.decorators) decorate(element);
     return element;
+  }
+
+  /**
+   * Redraws the item with this id, and what it holds, as the view holds it: the view ignores a
+   * change event for an instance it was not given (resolve() lists fresh ones).
+   */
+  refreshShown(id: string): boolean {
+    const node = this.inView.get(id);
+    if (node) this.changed.fire(node);
+    return !!node;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
@@ -79,7 +96,7 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     }
     for (const [id, sig] of now) {
       if (before.get(id) === sig) continue;
-      const item = this.byId.get(containerItemId(id));
+      const item = this.inView.get(containerItemId(id));
       const info = this.docker.container(id);
       if (!(item instanceof ContainerItem) || !info) {
         this.changed.fire(undefined);

@@ -18,6 +18,8 @@ export type EngineState =
 /** Container lifecycle actions that change what the view lists. */
 const LIST_ACTIONS = new Set(['create', 'start', 'restart', 'stop', 'die', 'kill', 'destroy', 'rename', 'pause', 'unpause', 'update']);
 const EVENT_DEBOUNCE_MS = 300;
+/** Engine failures with their own welcome text; the rest share a generic one. */
+const WELCOME_ERRORS = new Set(['ENGINE_SOCKET_MISSING', 'ENGINE_PERMISSION', 'ENGINE_UNREACHABLE', 'ENGINE_CONFIG']);
 
 export class DockerService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -162,6 +164,9 @@ export class DockerService implements vscode.Disposable {
     this.current = state;
     const key = state.kind === 'ready' ? (state.containers.length ? 'ready' : 'empty') : state.kind;
     void vscode.commands.executeCommand('setContext', 'containerDb.state', key);
+    // Picks the welcome text that names the reason (package.json viewsWelcome).
+    const code = state.kind === 'unreachable' ? (WELCOME_ERRORS.has(state.error.code) ? state.error.code : 'OTHER') : '';
+    void vscode.commands.executeCommand('setContext', 'containerDb.engineError', code);
     if (notify) this.changed.fire();
   }
 }

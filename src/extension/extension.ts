@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { registerDivergence } from './divergence/registerDivergence';
+import { registerQueries } from './queries/registerQueries';
 import { ContainersTree } from './containersTree';
 import { DockerService } from './dockerService';
 import { ErrorReporter } from './errorReporter';
@@ -39,10 +41,14 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
     treeView,
     grids,
     ...registerCommands(services),
+    ...registerDivergence(services, context),
+    ...registerQueries(services, context),
     docker.onDidChange(() => {
       const state = docker.state;
-      // The welcome view has fixed text; the reason it shows goes in the view's message.
-      treeView.message = state.kind === 'unreachable' ? state.error.message : undefined;
+      // The welcome view names the kind of failure; the exact line (socket, host) goes to the log
+      // and to the view's description, which stays visible in its title bar. (A view message
+      // would hide the welcome view and its Retry button.)
+      treeView.description = state.kind === 'unreachable' ? 'engine unreachable' : undefined;
       if (state.kind === 'ready') void store.retain(new Set(state.containers.map((c) => c.id)));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -5,6 +5,10 @@ import type { ErrorReporter } from './errorReporter';
 import type { SnapshotStore } from './snapshotStore';
 import type { TableGrids } from './tableGrid/tableGrids';
 import type { TreeNode } from './treeItems/treeNode';
+import type { ComparePanels } from './divergence/comparePanel';
+import type { DivergenceService } from './divergence/divergenceService';
+import type { SchemaDocuments } from './divergence/schemaDocuments';
+import type { DivergenceStatusBar } from './divergence/statusBar';
 
 /** Everything the commands work with, made once in activate(). */
 export interface Services {
@@ -15,4 +19,9 @@ export interface Services {
   treeView: vscode.TreeView<TreeNode>;
   errors: ErrorReporter;
   grids: TableGrids;
+  /** Host vs container divergence (issue 4), set by registerDivergence. */
+  divergence?: DivergenceService;
+  divergenceStatus?: DivergenceStatusBar;
+  comparePanels?: ComparePanels;
+  schemaDocuments?: SchemaDocuments;
 }

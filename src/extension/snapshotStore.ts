@@ -128,6 +128,11 @@ export class SnapshotStore implements vscode.Disposable {
     return entry;
   }
 
+  /** The one sql.js engine (started on first use): the host database opens beside the snapshots, so a diff can ATTACH them. */
+  sqlEngine(): Promise<SqlEngine> {
+    return this.engine();
+  }
+
   private engine(): Promise<SqlEngine> {
     if (!this.engineP) {
       const log = this.log;

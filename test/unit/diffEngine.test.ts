@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { diffDatabases, diffRows, diffSql, type DatabaseDiff, type KeyedRow, type UpdatedRow } from '../../src/core/diff';
-import { identicalTreeRows } from '../../src/core/diff/identicalTree';
+import { identicalTreeRows, sharedRowidRanges } from '../../src/core/diff/identicalTree';
 import { SqlEngine, type DbHandle } from '../../src/core/sqlEngine';
 import type { SqlValue } from '../../src/core/types';
-import { applyToCopy, makeDiffPair, sqldiffSql, sqldiffSummary } from '../support/diffPairs';
+import { applyToCopy, makeDiffPair, rng, sqldiffSql, sqldiffSummary } from '../support/diffPairs';
 
 const PAIRS = 40;
 
@@ -214,5 +214,83 @@ describe('diff engine vs sqldiff --primarykey', function () {
     const diff = await diffDatabases(engine, a, b, { sampleLimit: 0, images: { a: imageA, b: imageB } });
     assertMatchesSqldiff(diff, fa, fb, 'tree pair');
     assert.equal(diff.tables.find((t) => t.name === 'wr')!.updated, 1);
+  });
+  it('partially shared trees (a copy of A changed in place, not vacuumed): counts equal sqldiff, and shared leaves are skipped', async () => {
+    const fa = path.join(dir, 'shared-a.db');
+    fs.rmSync(fa, { force: true });
+    // Tables of every pairing kind, several leaves each, some rows spilling to overflow pages.
+    execFileSync('sqlite3', [fa], {
+      input: `CREATE TABLE plain(x, y);
+        CREATE TABLE ipk(id INTEGER PRIMARY KEY, v, big);
+        CREATE TABLE tpk(id TEXT NOT NULL PRIMARY KEY, v, big);
+        CREATE TABLE nocase(k TEXT COLLATE NOCASE NOT NULL PRIMARY KEY, v TEXT COLLATE NOCASE);
+        CREATE TABLE nullable(k TEXT PRIMARY KEY, v);
+        CREATE TABLE wr(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<3000)
+        INSERT INTO plain SELECT i, 'p' || i FROM n;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<1500)
+        INSERT INTO ipk SELECT i * 3, i, CASE WHEN i % 7 = 0 THEN randomblob(6000) ELSE NULL END FROM n;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<1500)
+        INSERT INTO tpk SELECT printf('t%05d', i), i, CASE WHEN i % 5 = 0 THEN printf('%.*c', 3000 + i, 'j') ELSE 'small' END FROM n;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<2000)
+        INSERT INTO nocase SELECT printf('Key%05d', i), 'Value' || i FROM n;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<2000)
+        INSERT INTO nullable SELECT printf('n%05d', i), i FROM n;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<2000)
+        INSERT INTO wr SELECT printf('w%05d', i), i FROM n;`,
+    });
+    const imageA = new Uint8Array(fs.readFileSync(fa));
+    const a = await openFile(fa);
+    const pick = (r: () => number, n: number) => 1 + Math.floor(r() * n);
+    const roots = (file: string) =>
+      new Map(
+        execFileSync('sqlite3', [file, "SELECT name, rootpage FROM sqlite_schema WHERE type = 'table'"], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .map((l) => l.split('|'))
+          .map(([n, p]) => [n, Number(p)]),
+      );
+    const rootsA = roots(fa);
+    for (let seed = 1; seed <= 4; seed++) {
+      const r = rng(1000 + seed);
+      const fb = path.join(dir, `shared-b-${seed}.db`);
+      fs.copyFileSync(fa, fb);
+      const edits: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        edits.push(`UPDATE plain SET y = y || '!' WHERE rowid = ${pick(r, 3000)};`);
+        edits.push(`UPDATE ipk SET v = 'changed' WHERE id = ${3 * pick(r, 1500)};`);
+        edits.push(`UPDATE tpk SET big = big || 'x' WHERE id = printf('t%05d', ${5 * pick(r, 300)});`);
+        edits.push(`UPDATE nocase SET v = upper(v) WHERE rowid = ${pick(r, 2000)};`); // same under NOCASE: unchanged
+        edits.push(`UPDATE nocase SET v = v || '?' WHERE rowid = ${pick(r, 2000)};`);
+        edits.push(`UPDATE nullable SET v = -v WHERE rowid = ${pick(r, 2000)};`);
+        edits.push(`UPDATE wr SET v = -v WHERE k = printf('w%05d', ${pick(r, 2000)});`);
+      }
+      edits.push(`DELETE FROM plain WHERE rowid BETWEEN ${pick(r, 2900)} AND ${pick(r, 2900) + 40};`);
+      edits.push(`DELETE FROM ipk WHERE id = ${3 * pick(r, 1500)};`);
+      // Between two existing rowids, and past the end.
+      edits.push(`INSERT INTO ipk VALUES (${3 * pick(r, 1400) + 1}, 'new', NULL), (100000, 'last', NULL);`);
+      // The same key again under a new rowid: paired by the key, not by the rowid.
+      edits.push(`DELETE FROM tpk WHERE id = 't00010'; INSERT INTO tpk VALUES ('t00010', 10, 'small');`);
+      edits.push(`UPDATE tpk SET id = 'renamed' WHERE id = printf('t%05d', ${pick(r, 1500)});`);
+      edits.push(`INSERT INTO nocase VALUES ('KEY00005x', 'v');`);
+      if (seed % 2) edits.push(`INSERT INTO plain(rowid, x, y) VALUES (${pick(r, 2900) + 5000}, 'moved', 'y');`);
+      if (seed === 3) edits.push('UPDATE plain SET y = y WHERE rowid > 0;'); // rewrites nothing that changes a byte
+      execFileSync('sqlite3', [fb], { input: edits.join('\n') });
+      const imageB = new Uint8Array(fs.readFileSync(fb));
+      const b = await openFile(fb);
+      const diff = await diffDatabases(engine, a, b, { sampleLimit: 0, images: { a: imageA, b: imageB } });
+      assertMatchesSqldiff(diff, fa, fb, `shared pair ${seed}`);
+      const rootsB = roots(fb);
+      for (const name of ['plain', 'ipk', 'tpk', 'nocase']) {
+        const t = diff.tables.find((x) => x.name === name)!;
+        const shared = sharedRowidRanges(imageA, imageB, rootsA.get(name)!, rootsB.get(name)!)!;
+        // The shortcut really ran: some unchanged rows came from shared leaves, not all of them.
+        assert.ok(shared && !shared.whole && shared.rows > 0 && shared.rows < t.unchanged, `${name}: ${shared?.rows} shared rows of ${t.unchanged} unchanged`);
+        if (process.env.CDB_DIFF_DEBUG) console.log(`${seed} ${name}: ${shared.rows} of ${t.unchanged} unchanged rows on ${shared.ranges.length} shared ranges`);
+      }
+      await engine.close(b);
+    }
+    // Ranges are whole leaves: counting them over the same image gives every row, in one range.
+    assert.deepEqual(sharedRowidRanges(imageA, imageA, rootsA.get('plain')!), { rows: 3000, ranges: [[1n, 3000n]], whole: true });
   });
 });

@@ -136,9 +136,14 @@ export const diffCommand: CliCommand = {
       const signal = ctx.abort.signal;
       const targetA = parseTarget(textA);
       const targetB = parseTarget(textB);
+      const engine = ctx.engine();
+      // The worker's start (thread, sql.js's wasm compiled) overlaps the reads: an empty image
+      // opens as an empty database, and is closed at once.
+      const warm = engine.open(new Uint8Array(0), 'warm-up').then((h) => engine.close(h));
+      warm.catch(() => undefined); // a failing start shows again, as a CdbError, on the real open
       // Two reads (or pulls) at once: each is mostly waiting on a disk or on the engine.
       const [loadedA, loadedB] = await Promise.all([loadTarget(ctx, targetA, { signal }), loadTarget(ctx, targetB, { signal })]);
-      const engine = ctx.engine();
+      await warm.catch(() => undefined);
       const a = await engine.open(loadedA.snapshot, textA);
       const b = await engine.open(loadedB.snapshot, textB);
       const tables = values.table as string[] | undefined;

@@ -9,7 +9,7 @@ import type { DbHandle, SqlEngine } from '../sqlEngine';
 import { qualified } from '../sqlIdent';
 import type { SqlValue } from '../types';
 import { countByAllColumns, countRowChanges, pageRows, type RowCounts, type TablePair } from './rowDiff';
-import { identicalTreeRows } from './identicalTree';
+import { identicalTreeRows, sharedRowidRanges } from './identicalTree';
 import { columnChanges, compareSchemas, readSchemaEntries, type SchemaEntry } from './schemaDiff';
 import { compatibleShapes, foldAscii, tableShape, tableShapes, type TableShape } from './tableShape';
 import type { DatabaseDiff, DiffOptions, DiffSamples, RowKind, RowPage, SchemaChange, TableDiff } from './types';
@@ -149,7 +149,7 @@ async function diffTable(ctx: Context, name: string): Promise<TableDiff> {
   const pair: TablePair = { engine, db, bSchema, table: name, shapeA: shapeA!, shapeB: shapeB! };
   if (shapeB!.values.length > shapeA!.values.length) out.note = "B has more columns than A: only A's columns are compared (as sqldiff does).";
   if (!opts.schemaOnly) {
-    const counts = sameTree(ctx, shapeA!, shapeB!, !!defChange) ?? (await countRowChanges(pair, signal));
+    const counts = await countWithPages(ctx, pair, !!defChange);
     Object.assign(out, counts);
     out.rowsCompared = true;
     const limit = opts.sampleLimit ?? DEFAULT_SAMPLES;
@@ -161,15 +161,28 @@ async function diffTable(ctx: Context, name: string): Promise<TableDiff> {
 }
 
 /**
- * Row counts without SQL when the table's pages are byte-identical on both sides. Only where that
- * is exactly sqldiff's answer: same definition, and no NULL key (sqldiff pairs a NULL key with
- * nothing, not even an identical row).
+ * Row counts with the help of the pages (opts.images): a table whose b-tree is byte-identical on
+ * both sides needs no SQL; in a rowid table, the rows of leaves shared byte for byte are counted
+ * as unchanged and only the rest is paired in SQL. Only where that is exactly sqldiff's answer:
+ * same definition (so the same key, collation and affinity), and no NULL key (sqldiff pairs a NULL
+ * key with nothing, not even an identical row).
  */
-function sameTree(ctx: Context, shapeA: TableShape, shapeB: TableShape, defChanged: boolean): RowCounts | null {
+async function countWithPages(ctx: Context, pair: TablePair, defChanged: boolean): Promise<RowCounts> {
+  const { shapeA, shapeB } = pair;
   const images = ctx.opts.images;
-  if (!images || defChanged || !shapeA.keyNeverNull || !shapeA.rootPage || shapeA.rootPage !== shapeB.rootPage) return null;
-  const rows = identicalTreeRows(images.a, images.b, shapeA.rootPage);
-  return rows === null ? null : { inserted: 0, deleted: 0, updated: 0, unchanged: rows };
+  const signal = ctx.opts.signal;
+  if (!images || defChanged || !shapeA.keyNeverNull || !shapeA.rootPage || !shapeB.rootPage) return countRowChanges(pair, signal);
+  if (shapeA.rowidAlias && shapeB.rowidAlias) {
+    const shared = sharedRowidRanges(images.a, images.b, shapeA.rootPage, shapeB.rootPage);
+    if (shared?.whole) return { inserted: 0, deleted: 0, updated: 0, unchanged: shared.rows };
+    if (shared) {
+      const rest = await countRowChanges(pair, signal, shared.ranges);
+      return { ...rest, unchanged: rest.unchanged + shared.rows };
+    }
+  }
+  // WITHOUT ROWID (rows in interior pages too): only the whole-tree shortcut.
+  const rows = shapeA.rootPage === shapeB.rootPage ? identicalTreeRows(images.a, images.b, shapeA.rootPage) : null;
+  return rows === null ? countRowChanges(pair, signal) : { inserted: 0, deleted: 0, updated: 0, unchanged: rows };
 }
 
 export async function diffDatabases(engine: SqlEngine, a: DbHandle, b: DbHandle, opts: DiffOptions = {}): Promise<DatabaseDiff> {

@@ -4,6 +4,10 @@
  * rows are identical and no row needs comparing. Reads the two database images directly
  * (file format: https://sqlite.org/fileformat2.html#b_tree_pages), stops at the first page that
  * differs, and gives up (null) on anything unexpected, so the caller falls back to SQL.
+ *
+ * sharedRowidRanges does the same per leaf, like rsync: two copies of one database that diverged
+ * (the host's and the container's) still share most pages, so only the leaves that differ need
+ * their rows paired in SQL.
  */
 
 interface Geometry {
@@ -13,6 +17,7 @@ interface Geometry {
 
 function geometry(image: Uint8Array): Geometry | null {
   if (image.length < 100) return null;
+  // Identical record bytes are identical values only under one text encoding (header offset 56).
   const raw = (image[16] << 8) | image[17];
   const pageSize = raw === 1 ? 65536 : raw;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return null;
@@ -29,17 +34,34 @@ function varint(bytes: Uint8Array, at: number): [value: number, next: number] {
   return [v * 256 + bytes[at + 8], at + 9];
 }
 
+/** Page size and usable size when both images agree on them and on the text encoding. */
+function sameGeometry(a: Uint8Array, b: Uint8Array): Geometry | null {
+  const g = geometry(a);
+  const gb = geometry(b);
+  if (!g || !gb || g.pageSize !== gb.pageSize || g.usable !== gb.usable) return null;
+  if (u32(a, 56) !== u32(b, 56)) return null;
+  return g;
+}
+
 const u16 = (b: Uint8Array, at: number) => (b[at] << 8) | b[at + 1];
 const u32 = (b: Uint8Array, at: number) => ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
+
+/** The payload-on-page rule of the file format: the bytes kept on the page, null when all fit. */
+function localBytes(usable: number, payload: number, leafTable: boolean): number | null {
+  const x = leafTable ? usable - 35 : Math.floor(((usable - 12) * 64) / 255) - 23;
+  if (payload <= x) return null;
+  const m = Math.floor(((usable - 12) * 32) / 255) - 23;
+  const k = m + ((payload - m) % (usable - 4));
+  return k <= x ? k : m;
+}
 
 /**
  * Rows in the table rooted at `root` when its whole b-tree is byte-identical in `a` and `b`;
  * null when any page differs or cannot be read.
  */
 export function identicalTreeRows(a: Uint8Array, b: Uint8Array, root: number): number | null {
-  const g = geometry(a);
-  const gb = geometry(b);
-  if (!g || !gb || g.pageSize !== gb.pageSize || g.usable !== gb.usable) return null;
+  const g = sameGeometry(a, b);
+  if (!g) return null;
   const { pageSize, usable } = g;
   const pages = Math.floor(a.length / pageSize);
   const seen = new Set<number>();
@@ -58,14 +80,7 @@ export function identicalTreeRows(a: Uint8Array, b: Uint8Array, root: number): n
     }
     return true;
   };
-  // The payload-on-page rule of the file format: what does not fit spills to overflow pages.
-  const spills = (payload: number, leafTable: boolean): number | null => {
-    const x = leafTable ? usable - 35 : Math.floor(((usable - 12) * 64) / 255) - 23;
-    if (payload <= x) return null;
-    const m = Math.floor(((usable - 12) * 32) / 255) - 23;
-    const k = m + ((payload - m) % (usable - 4));
-    return k <= x ? k : m;
-  };
+  const spills = (payload: number, leafTable: boolean) => localBytes(usable, payload, leafTable);
   let rows = 0;
   const stack = [root];
   while (stack.length) {
@@ -99,4 +114,142 @@ export function identicalTreeRows(a: Uint8Array, b: Uint8Array, root: number): n
     }
   }
   return rows;
+}
+
+/** A 64-bit varint as SQLite's signed rowid (exact: rowids go beyond 2^53). */
+function rowidVarint(bytes: Uint8Array, at: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < 8; i++) {
+    const b = bytes[at + i];
+    v = (v << 7n) | BigInt(b & 0x7f);
+    if (b < 0x80) return BigInt.asIntN(64, v);
+  }
+  return BigInt.asIntN(64, (v << 8n) | BigInt(bytes[at + 8]));
+}
+
+/** The rows of leaves that both trees hold, byte for byte: `[lo, hi]` rowid ranges, ascending. */
+export interface SharedRows {
+  /** Rows inside `ranges`: identical in A and B. */
+  rows: number;
+  /** Each range holds exactly the same rows in A and in B (whole leaves: no other row of either side lies inside). */
+  ranges: [lo: bigint, hi: bigint][];
+  /** Every page of both trees is shared: the table is identical, `rows` is all of it. */
+  whole: boolean;
+}
+
+interface RowidTree {
+  /** Leaf page numbers, in key order. */
+  leaves: number[];
+  /** Interior page numbers, in walk order. */
+  interiors: number[];
+}
+
+/** The pages of a rowid table's b-tree; null when a page is not a table b-tree page or is reached twice. */
+function rowidTree(image: Uint8Array, root: number, pageSize: number): RowidTree | null {
+  const pages = Math.floor(image.length / pageSize);
+  const seen = new Set<number>();
+  const leaves: number[] = [];
+  const interiors: number[] = [];
+  // Left to right: a stack of pending children, the leftmost on top.
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n < 2 || n > pages || seen.has(n)) return null;
+    seen.add(n);
+    const at = (n - 1) * pageSize;
+    const type = image[at];
+    if (type === 0x0d) {
+      leaves.push(n);
+      continue;
+    }
+    if (type !== 0x05) return null;
+    interiors.push(n);
+    const p = image.subarray(at, at + pageSize);
+    const cells = u16(p, 3);
+    const children: number[] = [];
+    for (let i = 0; i < cells; i++) {
+      const ptr = u16(p, 12 + 2 * i);
+      if (ptr + 4 > pageSize) return null;
+      children.push(u32(p, ptr));
+    }
+    children.push(u32(p, 8));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return { leaves, interiors };
+}
+
+/**
+ * The rows of the rowid table rooted at `root` (in A; `rootB` in B) that need no pairing: those on
+ * leaf pages that belong to the table in both images, with the same bytes there and on their
+ * overflow pages. Such a leaf holds the same rowids with the same records on both sides, and no
+ * other row of either side has a rowid between its first and last. With a key that cannot be NULL
+ * (the caller's check) and the same table definition, each of its rows pairs with its own copy
+ * and with nothing else: it is unchanged, and the rest of the table pairs among itself.
+ * At most `maxRanges` ranges (the largest): each becomes a term of the SQL that pairs the rest.
+ * Null when the tree is not a plain rowid table's, or cannot be read.
+ */
+export function sharedRowidRanges(a: Uint8Array, b: Uint8Array, root: number, rootB = root, maxRanges = 64): SharedRows | null {
+  const g = sameGeometry(a, b);
+  if (!g) return null;
+  const { pageSize, usable } = g;
+  const treeA = rowidTree(a, root, pageSize);
+  const treeB = rowidTree(b, rootB, pageSize);
+  if (!treeA || !treeB) return null;
+  const samePage = (n: number) => {
+    const at = (n - 1) * pageSize;
+    return at + pageSize <= b.length && Buffer.compare(a.subarray(at, at + pageSize), b.subarray(at, at + pageSize)) === 0;
+  };
+  // Every cell's overflow chain (same page numbers, since the leaf's bytes are equal) equal too.
+  const sameOverflow = (n: number, cells: number): boolean => {
+    const p = a.subarray((n - 1) * pageSize, n * pageSize);
+    for (let i = 0; i < cells; i++) {
+      let at = u16(p, 8 + 2 * i);
+      if (at >= pageSize) return false;
+      const [payload, afterSize] = varint(p, at);
+      at = varint(p, afterSize)[1];
+      const local = localBytes(usable, payload, true);
+      if (local === null) continue;
+      if (at + local + 4 > pageSize) return false;
+      let next = u32(p, at + local);
+      for (let left = Math.ceil((payload - local) / (usable - 4)); left > 0; left--) {
+        if (next < 2 || next * pageSize > a.length || !samePage(next)) return false;
+        next = u32(a, (next - 1) * pageSize);
+      }
+    }
+    return true;
+  };
+  const inB = new Map(treeB.leaves.map((n, i) => [n, i]));
+  type Run = { lo: bigint; hi: bigint; rows: number; lastA: number; lastB: number };
+  const runs: Run[] = [];
+  let shared = 0;
+  treeA.leaves.forEach((n, i) => {
+    const j = inB.get(n);
+    if (j === undefined || !samePage(n)) return;
+    const p = a.subarray((n - 1) * pageSize, n * pageSize);
+    const cells = u16(p, 3);
+    if (cells === 0) {
+      shared++; // an empty table's root leaf: nothing to pair
+      return;
+    }
+    if (!sameOverflow(n, cells)) return;
+    const rowidAt = (c: number) => rowidVarint(p, varint(p, u16(p, 8 + 2 * c))[1]);
+    const lo = rowidAt(0);
+    const hi = rowidAt(cells - 1);
+    shared++;
+    const last = runs[runs.length - 1];
+    // Neighbours on both sides: nothing of either side lies between them, so one range covers both.
+    if (last && last.lastA === i - 1 && last.lastB === j - 1) {
+      Object.assign(last, { hi, rows: last.rows + cells, lastA: i, lastB: j });
+    } else {
+      runs.push({ lo, hi, rows: cells, lastA: i, lastB: j });
+    }
+  });
+  const whole =
+    shared === treeA.leaves.length &&
+    shared === treeB.leaves.length &&
+    runs.length <= 1 &&
+    treeA.interiors.length === treeB.interiors.length &&
+    treeA.interiors.every((n, i) => treeB.interiors[i] === n && samePage(n));
+  const kept = runs.length > maxRanges ? [...runs].sort((x, y) => y.rows - x.rows).slice(0, maxRanges).sort((x, y) => (x.lo < y.lo ? -1 : 1)) : runs;
+  return { rows: kept.reduce((sum, r) => sum + r.rows, 0), ranges: kept.map((r) => [r.lo, r.hi]), whole };
 }

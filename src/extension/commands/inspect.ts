@@ -55,12 +55,16 @@ export async function pullWithProgress(s: Services, container: ContainerInfo): P
   }
 }
 
-/** Shows the database node expanded and selected (lists the path first so the view knows it). */
+/**
+ * Shows the database node selected (lists the path first so the view knows it). A pulled database
+ * node is created expanded; asking reveal to expand it too races with the redraw that the pull
+ * itself caused, and VS Code can leave the node spinning.
+ */
 export async function revealDatabase(s: Services, containerId: string): Promise<void> {
   const item = await s.tree.resolve([containerItemId(containerId), databaseItemId(containerId)]);
   if (!item) return;
   try {
-    await s.treeView.reveal(item, { select: true, focus: false, expand: true });
+    await s.treeView.reveal(item, { select: true, focus: false });
   } catch (err) {
     // Revealing is a courtesy: a view that is closed or mid-refresh must not fail the pull.
     s.log.debug(`Reveal of ${containerId} skipped: ${String(err)}`);

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ContainerInfo, DatabaseLocation } from '../../core/types';
 import { formatClock, formatSize, plural, redactUrl } from '../format';
+import { quickQueriesGroup } from '../queries/quickQueriesNode';
 import type { DatabaseEntry } from '../snapshotStore';
 import { TableItem } from './tableItem';
 import { TriggerItem } from './triggerItem';
@@ -59,6 +60,8 @@ export class DatabaseItem extends TreeNode {
         }),
       );
     }
+    const quick = quickQueriesGroup(this, cid, this.container.name, entry);
+    if (quick) nodes.push(quick);
     const system = schema.tables.filter((t) => t.system);
     if (ctx.settings.showSystemTables && system.length) {
       nodes.push(

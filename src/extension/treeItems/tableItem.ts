@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import type { ColumnInfo, IndexInfo, TableInfo } from '../../core/types';
+import type { IndexInfo, TableInfo } from '../../core/types';
+import { ColumnItem } from './columnItem';
+import { IndexItem } from './indexItem';
 import { plural } from '../format';
 import { GroupItem, TreeNode } from './treeNode';
 
@@ -36,53 +38,5 @@ export class TableItem extends TreeNode {
       );
     }
     return nodes;
-  }
-}
-
-/** A column: type plus PK / NOT NULL badges. */
-export class ColumnItem extends TreeNode {
-  constructor(
-    readonly parent: TreeNode,
-    id: string,
-    readonly column: ColumnInfo,
-  ) {
-    super(column.name, vscode.TreeItemCollapsibleState.None);
-    this.id = id;
-    this.description = columnBadges(column);
-    this.iconPath = new vscode.ThemeIcon(column.pk ? 'key' : 'symbol-field');
-    this.contextValue = 'column';
-    const md = new vscode.MarkdownString();
-    md.appendText(`${column.name} ${column.type || '(no type)'}`);
-    if (column.defaultValue !== null) {
-      md.appendMarkdown('  \n**Default:** ');
-      md.appendText(column.defaultValue);
-    }
-    this.tooltip = md;
-  }
-}
-
-export function columnBadges(c: ColumnInfo): string {
-  const parts = [c.type || 'ANY'];
-  if (c.pk) parts.push('PK');
-  if (c.notNull) parts.push('NOT NULL');
-  return parts.join(' · ');
-}
-
-/** An index: its columns, UNIQUE when it is. */
-export class IndexItem extends TreeNode {
-  constructor(
-    readonly parent: TreeNode,
-    id: string,
-    readonly index: IndexInfo,
-  ) {
-    super(index.name, vscode.TreeItemCollapsibleState.None);
-    this.id = id;
-    this.description = `${index.unique ? 'UNIQUE ' : ''}(${index.columns.join(', ')})`;
-    this.iconPath = new vscode.ThemeIcon('list-ordered');
-    this.contextValue = 'index';
-    const md = new vscode.MarkdownString();
-    if (index.sql) md.appendCodeblock(index.sql, 'sql');
-    else md.appendText(`${index.name}: automatic index (${index.origin === 'pk' ? 'PRIMARY KEY' : 'UNIQUE constraint'})`);
-    this.tooltip = md;
   }
 }

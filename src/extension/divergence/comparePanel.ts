@@ -1,0 +1,286 @@
+/**
+ * The row comparison of one table: a webview listing the rows only on the host, only in the
+ * container, and changed, a page at a time (keyset-paged by the core's diffRows), the host's
+ * values on the left and the container's on the right, changed cells marked. The explanation of
+ * which file is which sits at the top.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { errorLine } from '../../core/errors';
+import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff/types';
+import type { SqlValue } from '../../core/types';
+import type { DockerService } from '../dockerService';
+import { readSettings } from '../settings';
+import { fullText, toCell } from '../tableGrid/cellView';
+import { tableBadge } from './badges';
+import { CompareKind, CompareRow, HostMessage, parseCompareMessage, WebviewMessage } from './compareProtocol';
+import type { DivergenceService } from './divergenceService';
+import { explain, matchedText } from './explanation';
+
+export const COMPARE_VIEW_TYPE = 'containerDb.compare';
+const KEY_TEXT_LIMIT = 80;
+
+export class ComparePanel implements vscode.Disposable {
+  private kind: CompareKind = 'deleted';
+  /** `after` cursor of each page shown so far (page 0 starts at undefined). */
+  private cursors: (SqlValue[] | undefined)[] = [undefined];
+  private page = 0;
+  private seq = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+  /** What the webview was last sent, for tests: what the user sees, as data. */
+  lastInit: (HostMessage & { type: 'init' }) | undefined;
+  lastRows: (HostMessage & { type: 'rows' }) | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly containerId: string,
+    public table: string,
+    private readonly divergence: DivergenceService,
+    private readonly docker: DockerService,
+    private readonly log: vscode.LogOutputChannel,
+    mediaUri: vscode.Uri,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaUri] };
+    panel.webview.html = compareHtml(panel.webview, mediaUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw) => {
+        const msg = parseCompareMessage(raw);
+        if (!msg) {
+          this.log.warn('Compare view: ignored a malformed message from the webview');
+          return;
+        }
+        void this.handle(msg);
+      }),
+      divergence.onDidChange((id) => {
+        if (id === containerId && divergence.get(id)?.kind !== 'computing') void this.init(this.kind);
+      }),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Shows `table` (another table of the same comparison) from its first page. */
+  async show(table: string): Promise<void> {
+    this.table = table;
+    await this.init(undefined);
+  }
+
+  /** Sends the header (explanation, counts) and the first page of `kind` (default: the first non-empty kind). */
+  async init(kind: CompareKind | undefined): Promise<HostMessage> {
+    const d = this.divergence.get(this.containerId);
+    const container = this.docker.container(this.containerId);
+    if (!d || d.kind !== 'diff' || !container) {
+      return this.post({ type: 'error', message: d?.kind === 'computing' ? 'Comparing…' : 'There is no comparison for this container: run Compare with Host Database.' });
+    }
+    const t = d.diff.tables.find((x) => x.name === this.table);
+    if (!t) return this.post({ type: 'error', message: `The table ${this.table} is in neither database any more.` });
+    this.kind = kind ?? firstKind(t);
+    this.panel.title = `${t.name}: host ↔ ${container.name}`;
+    const init: HostMessage & { type: 'init' } = {
+      type: 'init',
+      table: t.name,
+      explanation: explain(container, d.hostPath, d),
+      hostLabel: `Host · ${vscode.workspace.asRelativePath(d.hostPath)}`,
+      containerLabel: `Container · ${container.name}:${container.database.path}`,
+      tables: d.diff.tables.map((x) => ({ name: x.name, status: x.status, badge: tableBadge(x) ?? 'same' })),
+      matched: matchedText(t),
+      columns: t.columns,
+      counts: { inserted: t.inserted, deleted: t.deleted, updated: t.updated, unchanged: t.unchanged },
+      rowsCompared: t.rowsCompared && (t.status === 'changed' || t.status === 'same' || t.status === 'schema-changed'),
+      kind: this.kind,
+    };
+    this.lastInit = init;
+    this.post(init);
+    return this.load('first', t);
+  }
+
+  /** Switches to the rows of another kind, from their first page. */
+  async showKind(kind: CompareKind): Promise<HostMessage> {
+    this.kind = kind;
+    if (this.lastInit) this.lastInit.kind = kind;
+    return this.load('first');
+  }
+
+  /** Loads a page of the current kind and posts it. */
+  async load(move: 'first' | 'prev' | 'next', t?: TableDiff): Promise<HostMessage> {
+    const d = this.divergence.get(this.containerId);
+    const table = t ?? (d?.kind === 'diff' ? d.diff.tables.find((x) => x.name === this.table) : undefined);
+    if (!table) return this.post({ type: 'error', message: 'There is no comparison for this table.' });
+    const pageSize = readSettings().pageSize;
+    const total = table[this.kind];
+    if (move === 'first') {
+      this.page = 0;
+      this.cursors = [undefined];
+    } else if (move === 'prev') this.page = Math.max(0, this.page - 1);
+    else if (this.cursors[this.page + 1] !== undefined) this.page += 1;
+    const kind = this.kind;
+    const page = this.page;
+    const seq = ++this.seq;
+    const rowsOk = this.lastInit?.rowsCompared && total > 0;
+    try {
+      const result = rowsOk
+        ? await this.divergence.withPair(this.containerId, async ({ engine, host, container }) => {
+            const { diffRows } = await import('../../core/diff');
+            return diffRows(engine, host, container.db, table.name, kind, { after: this.cursors[page], limit: pageSize });
+          })
+        : { rows: [], after: undefined };
+      if (seq !== this.seq) return { type: 'error', message: 'superseded' };
+      this.cursors[page + 1] = result.after;
+      const rows = (result.rows as (KeyedRow | UpdatedRow)[]).map((r) => toRow(kind, r, table.columns));
+      const msg: HostMessage & { type: 'rows' } = { type: 'rows', kind, page, pageSize, total, rows, hasPrev: page > 0, hasNext: result.after !== undefined };
+      this.lastRows = msg;
+      return this.post(msg);
+    } catch (err) {
+      this.log.warn(`Compare ${table.name}: ${errorLine(err)}`);
+      return this.post({ type: 'error', message: errorLine(err) });
+    }
+  }
+
+  dispose(): void {
+    this.seq++;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+    this.panel.dispose();
+  }
+
+  private async handle(msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        // A hidden panel's webview is rebuilt when shown again: show what it showed.
+        if (this.lastInit && this.lastRows) {
+          this.post(this.lastInit);
+          this.post(this.lastRows);
+        } else await this.init(undefined);
+        return;
+      case 'kind':
+        await this.showKind(msg.kind);
+        return;
+      case 'page':
+        await this.load(msg.move);
+        return;
+      case 'table':
+        await vscode.commands.executeCommand('containerDb.compareWithHost', { containerId: this.containerId, table: msg.name });
+        return;
+    }
+  }
+
+  private post(msg: HostMessage): HostMessage {
+    void this.panel.webview.postMessage(msg);
+    return msg;
+  }
+}
+
+function firstKind(t: TableDiff): CompareKind {
+  if (t.deleted) return 'deleted';
+  if (t.inserted) return 'inserted';
+  if (t.updated) return 'updated';
+  return 'deleted';
+}
+
+function keyText(key: SqlValue[]): string {
+  const text = key.map((v) => fullText(v)).join(', ');
+  return text.length > KEY_TEXT_LIMIT ? `${text.slice(0, KEY_TEXT_LIMIT)}…` : text;
+}
+
+export function toRow(kind: CompareKind, r: KeyedRow | UpdatedRow, columns: string[]): CompareRow {
+  if (kind === 'updated') {
+    const u = r as UpdatedRow;
+    const changed = u.changedColumns.map((c) => columns.indexOf(c)).filter((i) => i >= 0);
+    return { key: keyText(u.key), left: u.a.map(toCell), right: u.b.map(toCell), changed };
+  }
+  const k = r as KeyedRow;
+  const cells = k.values.map(toCell);
+  // Deleted = only in A (the host, left); inserted = only in B (the container, right).
+  return kind === 'deleted' ? { key: keyText(k.key), left: cells, right: null, changed: [] } : { key: keyText(k.key), left: null, right: cells, changed: [] };
+}
+
+function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const css = webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.css'));
+  const js = webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.js'));
+  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${css}">
+<title>Compare with Host Database</title>
+</head>
+<body>
+<header class="explain" id="explain">
+  <p class="headline" id="headline"></p>
+  <p id="where-container"></p>
+  <p id="where-host"></p>
+  <p class="relation" id="relation"></p>
+</header>
+<nav class="bar">
+  <label>Table <select id="table"></select></label>
+  <span class="matched" id="matched"></span>
+</nav>
+<nav class="bar tabs" id="tabs">
+  <button class="tab" data-kind="deleted" id="tab-deleted"></button>
+  <button class="tab" data-kind="inserted" id="tab-inserted"></button>
+  <button class="tab" data-kind="updated" id="tab-updated"></button>
+  <span class="spacer"></span>
+  <span class="range" id="range"></span>
+  <button id="first" title="First page">«</button>
+  <button id="prev" title="Previous page">‹</button>
+  <button id="next" title="Next page">›</button>
+</nav>
+<p class="message" id="message" hidden></p>
+<main class="sides" id="sides">
+  <section class="side host"><h2 id="host-label"></h2><div class="scroll" id="left"><table><thead></thead><tbody></tbody></table></div></section>
+  <section class="side container"><h2 id="container-label"></h2><div class="scroll" id="right"><table><thead></thead><tbody></tbody></table></div></section>
+</main>
+<script nonce="${nonce}" src="${js}"></script>
+</body>
+</html>`;
+}
+
+/** One panel per container and table; Compare reveals the open one. */
+export class ComparePanels implements vscode.Disposable {
+  private readonly panels = new Map<string, ComparePanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly divergence: DivergenceService,
+    private readonly docker: DockerService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async open(containerId: string, table: string): Promise<ComparePanel> {
+    const key = `${containerId}\u0000${table}`;
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.reveal();
+      await existing.init(undefined);
+      return existing;
+    }
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `${table}: host ↔ container`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false });
+    const p = new ComparePanel(panel, containerId, table, this.divergence, this.docker, this.log, media);
+    this.panels.set(key, p);
+    p.onDidClose(() => this.panels.delete(key));
+    await p.init(undefined);
+    return p;
+  }
+
+  /** The open panels, for tests. */
+  all(): ComparePanel[] {
+    return [...this.panels.values()];
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    this.panels.clear();
+  }
+}
+

@@ -1,0 +1,42 @@
+/**
+ * The divergence badge in the Containers view: appended to the description of the database node
+ * and of each table, as the tree lists them. Items are recognised by their ids (the tree's own
+ * scheme: container:<id>/db, container:<id>/db/table/<encoded name>), not by class, so the hook
+ * needs nothing from the item classes.
+ */
+import type { TreeNode } from '../treeItems/treeNode';
+import { databaseBadge, tableBadge } from './badges';
+import type { Divergence } from './divergence';
+
+const ITEM_ID = /^container:([^/]+)\/db(?:\/table\/([^/]+))?$/;
+
+/** Each decorated item's description before its badge: decorating again replaces the badge. */
+const undecorated = new WeakMap<TreeNode, string>();
+
+/** Adds the badge for `node` (if it is a pulled database or one of its tables) to its description. */
+export function decorateNode(node: TreeNode, divergence: (containerId: string) => Divergence | undefined): void {
+  const m = node.id ? ITEM_ID.exec(node.id) : null;
+  if (!m) return;
+  if (!undecorated.has(node)) undecorated.set(node, typeof node.description === 'string' ? node.description : '');
+  const base = undecorated.get(node)!;
+  node.description = base || undefined;
+  const state = divergence(m[1]);
+  if (!state) return;
+  let badge: string | undefined;
+  if (m[2] === undefined) {
+    if (node.contextValue !== 'database.pulled') return;
+    badge = databaseBadge(state);
+  } else if (state.kind === 'diff') {
+    const name = decodeURIComponent(m[2]);
+    const t = state.diff.tables.find((x) => x.name === name);
+    badge = t && tableBadge(t);
+  }
+  if (!badge) return;
+  node.description = base ? `${base} · ${badge}` : badge;
+}
+
+/** The container id an item belongs to (every item id of the tree starts with container:<id>). */
+export function containerIdOf(node: TreeNode | undefined): string | undefined {
+  const m = node?.id ? /^container:([^/]+)/.exec(node.id) : null;
+  return m?.[1];
+}

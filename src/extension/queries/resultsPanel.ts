@@ -1,0 +1,256 @@
+/**
+ * One webview panel showing the result of a quick query or a console statement: one result set,
+ * or the container's and the host's side by side with the differing rows marked and totals per
+ * side. It owns the job that produced it, so "Load more" re-runs it with a higher row limit and
+ * "Run again" re-reads the data. Cells reuse the table grid's display format and stylesheet.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { errorLine, isCdbError } from '../../core/errors';
+import { cellText, type ExportableResult, type ExportFormat } from '../../core/queries/export';
+import type { QueryRun } from '../../core/queries/runQuery';
+import type { SideBySide, SideTotals } from '../../core/queries/sideBySide';
+import type { SqlValue } from '../../core/types';
+import type { ErrorReporter } from '../errorReporter';
+import { fullText, looksLikeJson, prettyJson, toCell } from '../tableGrid/cellView';
+import type { QueryRunner } from './queryRunner';
+import { parseResultsMessage, type ResultsHostMessage, type ResultsWebviewMessage, type SideSummary } from './resultsProtocol';
+
+export const RESULTS_VIEW_TYPE = 'containerDb.queryResults';
+
+export interface SingleContent {
+  kind: 'single';
+  title: string;
+  source: string;
+  run: QueryRun;
+  ms: number;
+}
+
+export interface CompareContent {
+  kind: 'compare';
+  title: string;
+  a: { label: string; run: QueryRun };
+  b: { label: string; run: QueryRun };
+  cmp: SideBySide;
+  ms: number;
+}
+
+export type ResultsContent = SingleContent | CompareContent;
+
+/** What a panel shows: re-runnable with another row limit. */
+export interface ResultJob {
+  title: string;
+  source: string;
+  execute(limit: number, signal: AbortSignal, report: (message: string) => void): Promise<ResultsContent>;
+}
+
+export type Exporter = (panel: ResultsPanel, format: ExportFormat) => Promise<unknown>;
+
+export class ResultsPanel implements vscode.Disposable {
+  private job: ResultJob | undefined;
+  private limit = 0;
+  private seq = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+  /** What is shown, as data (tests read it). */
+  content: ResultsContent | undefined;
+  lastMessage: ResultsHostMessage | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly key: string,
+    private readonly runner: QueryRunner,
+    private readonly errors: ErrorReporter,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly exporter: Exporter,
+    private readonly rowStep: () => number,
+    mediaUri: vscode.Uri,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaUri] };
+    panel.webview.html = resultsHtml(panel.webview, mediaUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw) => {
+        const msg = parseResultsMessage(raw);
+        if (!msg) {
+          this.log.warn('Query results: ignored a malformed message from the webview');
+          return;
+        }
+        void this.handle(msg).catch((err) => this.errors.report(this.job?.title ?? 'Query results', err));
+      }),
+    );
+  }
+
+  get title(): string {
+    return this.job?.title ?? 'Query results';
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  /** Runs `job` (progress with Cancel) and shows its result; rejects with the failure after showing it. */
+  async run(job: ResultJob, limit = this.rowStep()): Promise<ResultsContent> {
+    const seq = ++this.seq;
+    this.job = job;
+    this.panel.title = job.title;
+    this.post({ type: 'running', title: job.title, source: job.source });
+    try {
+      const content = await this.runner.run(`Running ${job.title} on ${job.source}`, (signal, report) => job.execute(limit, signal, report));
+      if (seq === this.seq) {
+        this.limit = limit;
+        this.content = content;
+        this.post(toMessage(content, limit));
+      }
+      return content;
+    } catch (err) {
+      if (seq === this.seq) {
+        const message = isCdbError(err, 'CANCELLED') ? 'The query was cancelled. Run it again with the ↻ button.' : errorLine(err);
+        this.content = undefined;
+        this.post({ type: 'error', title: job.title, source: job.source, message });
+      }
+      throw err;
+    }
+  }
+
+  /** The result as a table for export: one result set, or both sides in one table with a status column. */
+  exportable(): ExportableResult | undefined {
+    const c = this.content;
+    if (!c) return undefined;
+    if (c.kind === 'single') return c.run.result;
+    const { cmp } = c;
+    const columns = ['difference', ...cmp.columnsA.map((n) => `${c.a.label}: ${n}`), ...cmp.columnsB.map((n) => `${c.b.label}: ${n}`)];
+    const blankA: SqlValue[] = cmp.columnsA.map(() => null);
+    const blankB: SqlValue[] = cmp.columnsB.map(() => null);
+    const rows = cmp.pairs.map((p) => [p.status as SqlValue, ...(p.a ?? blankA), ...(p.b ?? blankB)]);
+    return { columns, rows };
+  }
+
+  dispose(): void {
+    this.seq++;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+    this.panel.dispose();
+  }
+
+  private async handle(msg: ResultsWebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        // A hidden panel's webview is rebuilt when shown again: show the same result.
+        if (this.lastMessage) this.post(this.lastMessage);
+        return;
+      case 'loadMore':
+        if (this.job) await this.run(this.job, this.limit + this.rowStep());
+        return;
+      case 'rerun':
+        if (this.job) await this.run(this.job, this.limit || this.rowStep());
+        return;
+      case 'export':
+        await this.exporter(this, msg.format);
+        return;
+      case 'copyCell': {
+        const v = this.value(msg.row, msg.col, msg.side);
+        if (v !== undefined) await vscode.env.clipboard.writeText(fullText(v));
+        return;
+      }
+      case 'openValue': {
+        const v = this.value(msg.row, msg.col, msg.side);
+        if (v === undefined) return;
+        const json = typeof v === 'string' && looksLikeJson(v);
+        const doc = await vscode.workspace.openTextDocument({ content: json ? prettyJson(v) : fullText(v), language: json ? 'json' : 'plaintext' });
+        await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        return;
+      }
+    }
+  }
+
+  private value(row: number, col: number, side: 'a' | 'b'): SqlValue | undefined {
+    const c = this.content;
+    if (!c) return undefined;
+    const r = c.kind === 'single' ? c.run.result.rows[row] : c.cmp.pairs[row]?.[side];
+    return r && col < r.length ? r[col] : undefined;
+  }
+
+  private post(msg: ResultsHostMessage): void {
+    this.lastMessage = msg;
+    void this.panel.webview.postMessage(msg);
+  }
+}
+
+export function paramsText(run: QueryRun): string {
+  return Object.entries(run.params.values)
+    .map(([k, v]) => `${k} = ${v === '' ? "''" : cellText(v, 'NULL')}${run.params.sources[k] === 'default' ? ' (default)' : ''}`)
+    .join(' · ');
+}
+
+function sideSummary(label: string, run: QueryRun, totals: SideTotals): SideSummary {
+  return { label, columns: run.result.columns, rows: totals.rows, truncated: run.result.truncated, sums: totals.sums.map((s) => (s === null ? null : String(s))) };
+}
+
+function toMessage(c: ResultsContent, limit: number): ResultsHostMessage {
+  if (c.kind === 'single') {
+    const r = c.run.result;
+    return { type: 'result', title: c.title, source: c.source, params: paramsText(c.run), notice: c.run.notice, columns: r.columns, rows: r.rows.map((row) => row.map(toCell)), truncated: r.truncated, limit, ms: c.ms };
+  }
+  const { cmp } = c;
+  const indexInB = cmp.columnsA.map((n, i) => (cmp.columnsA.length === cmp.columnsB.length && cmp.columnsB[i] === n ? i : cmp.columnsB.indexOf(n)));
+  const notices = [c.a.run.notice && `${c.a.label}: ${c.a.run.notice}`, c.b.run.notice && `${c.b.label}: ${c.b.run.notice}`].filter(Boolean);
+  return {
+    type: 'compare',
+    title: c.title,
+    params: paramsText(c.a.run),
+    notice: notices.length ? notices.join(' ') : undefined,
+    a: sideSummary(c.a.label, c.a.run, cmp.totals.a),
+    b: sideSummary(c.b.label, c.b.run, cmp.totals.b),
+    pairedBy: cmp.pairedBy,
+    counts: cmp.counts,
+    pairs: cmp.pairs.map((p) => ({
+      s: p.status,
+      a: p.a?.map(toCell),
+      b: p.b?.map(toCell),
+      ca: p.changed,
+      cb: p.changed.map((i) => indexInB[i]).filter((j) => j >= 0),
+    })),
+    limit,
+    ms: c.ms,
+  };
+}
+
+function resultsHtml(webview: vscode.Webview, media: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const css = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(media, name));
+  const js = webview.asWebviewUri(vscode.Uri.joinPath(media, 'results.js'));
+  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${css('tableGrid.css')}">
+<link rel="stylesheet" href="${css('results.css')}">
+<title>Query results</title>
+</head>
+<body>
+<header class="toolbar">
+  <div class="title"><span id="title" class="table-name"></span><span id="source" class="source"></span></div>
+  <div class="pager">
+    <span id="status" class="range" aria-live="polite"></span>
+    <button id="load-more" class="secondary" title="Run again with a higher row limit (containerDb.maxResultRows)" hidden>Load more</button>
+    <label id="only-diff-label" class="toggle" hidden><input type="checkbox" id="only-diff"> Only differences</label>
+    <button id="rerun" class="secondary" title="Run the query again">↻ Run again</button>
+    <button id="export-csv" class="secondary" title="Export as CSV (RFC 4180): copy or save">CSV</button>
+    <button id="export-json" class="secondary" title="Export as JSON: copy or save">JSON</button>
+    <button id="export-markdown" class="secondary" title="Export as a Markdown table: copy or save">Markdown</button>
+  </div>
+</header>
+<div id="params" class="params"></div>
+<div id="notice" class="notice" hidden></div>
+<div id="summary" class="summary" hidden></div>
+<main id="grid-wrap" class="grid-wrap" tabindex="0"><table id="grid" class="grid"></table><p id="message" class="message"></p></main>
+<script nonce="${nonce}" src="${js}"></script>
+</body>
+</html>`;
+}

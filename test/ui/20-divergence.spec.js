@@ -1,0 +1,140 @@
+// Divergence (issue 4), clicked through in a real workbench with the packaged extension: a fixture
+// container whose database (in a named volume) differs from the workspace's backend/data/webui.db
+// → badges on the database and table rows, the status bar, and Compare with Host Database (the
+// schema in VS Code's diff editor, the rows in the compare view). Screenshots go to artifacts/ui/.
+// Fixture objects carry the prefix cdbt-g-ui-. Needs `npm run compile-tests` (fixture helpers).
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const PREFIX = 'cdbt-g-ui-';
+const NAME = `${PREFIX}owui`;
+const EDITS = `
+DELETE FROM client_user_daily_usage;
+UPDATE chat SET title = title || ' (edited)' WHERE rowid % 4 <> 0;
+DELETE FROM chat WHERE rowid % 50 = 1;
+UPDATE user SET name = name || '!' WHERE rowid <= 2;
+CREATE TABLE container_only(id INTEGER PRIMARY KEY, note TEXT);
+INSERT INTO container_only VALUES (1, 'a'), (2, 'b');
+`;
+
+function fixtures() {
+  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
+  return require(file);
+}
+
+function rowByLabel(page, label) {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** The active webview's document: VS Code nests a webview's content two iframes deep. */
+function webviewFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+let tmp;
+let hostUsage;
+
+module.exports = {
+  'a fixture container whose database differs from the workspace copy': async (_page, ctx) => {
+    const fx = fixtures();
+    await fx.removeByPrefix(PREFIX);
+    const hostDb = path.join(ctx.workspace, 'backend', 'data', 'webui.db');
+    ctx.assert.ok(fs.existsSync(hostDb), `${hostDb} is missing`);
+    hostUsage = Number(execFileSync('sqlite3', [hostDb, 'SELECT count(*) FROM client_user_daily_usage'], { encoding: 'utf8' }).trim());
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
+    const db = path.join(tmp, 'webui.db');
+    fs.copyFileSync(hostDb, db);
+    execFileSync('sqlite3', ['-bail', db], { input: EDITS });
+    await fx.createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile: db });
+    ctx.log(`created ${NAME}; sqldiff: ${execFileSync('sqldiff', ['--primarykey', '--summary', hostDb, db], { encoding: 'utf8' }).split('\n').filter((l) => !/ 0 changes, 0 inserts, 0 deletes/.test(l)).join(' | ')}`);
+  },
+
+  'after Inspect, the database and table rows carry divergence badges': async (page, ctx) => {
+    await ctx.activityBarItem(page, 'Container DB').click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: NAME }).first().waitFor();
+    await widenSideBar(page, 620);
+    await ctx.runCommand(page, 'Container DB: Inspect Container DB');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first().click();
+    const db = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d.*≠/ }).first();
+    await db.waitFor({ timeout: 30000 });
+    ctx.assert.match(await db.innerText(), /≠ \+2 −\d+ ~\d+/);
+    const usage = rowByLabel(page, 'client_user_daily_usage');
+    await usage.waitFor();
+    ctx.assert.match(await usage.innerText(), new RegExp(`0 rows · ≠ −${hostUsage.toLocaleString('en-US')}`));
+    ctx.assert.match(await rowByLabel(page, 'container_only').innerText(), /only in container/);
+    ctx.assert.match(await rowByLabel(page, 'chat').innerText(), /≠ −4 ~\d+/);
+    await ctx.screenshot(page, 'divergence-badges');
+  },
+
+  'the status bar shows host ≠ container for the selected container': async (page, ctx) => {
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().click();
+    const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'host ≠ container' }).first();
+    await item.waitFor();
+    ctx.assert.match(await item.innerText(), /host ≠ container \(4 tables\)/);
+    await ctx.screenshot(page, 'divergence-status-bar');
+  },
+
+  'Compare with Host Database opens the compare view with the explanation': async (page, ctx) => {
+    await ctx.runCommand(page, 'Container DB: Compare with Host Database');
+    const frame = webviewFrame(page);
+    const headline = frame.locator('#headline', { hasText: 'client_user_daily_usage: 0 rows in the container' });
+    await headline.waitFor({ timeout: 30000 });
+    ctx.assert.strictEqual(await headline.innerText(), `client_user_daily_usage: 0 rows in the container, ${hostUsage.toLocaleString('en-US')} on the host`);
+    ctx.assert.match(await frame.locator('#where-container').innerText(), new RegExp(`named volume ${NAME}-data`));
+    ctx.assert.match(await frame.locator('#relation').innerText(), /^Separate stores/);
+    await frame.locator('#left tbody tr').first().waitFor();
+    ctx.assert.strictEqual(await frame.locator('#left tbody tr').count(), 100);
+    ctx.assert.match(await frame.locator('#range').innerText(), new RegExp(`1–100 of ${hostUsage}`));
+    await ctx.screenshot(page, 'compare-view-only-on-host');
+  },
+
+  'the schema difference is in the diff editor': async (page, ctx) => {
+    const tab = page.locator('.tabs-container .tab', { hasText: `Schema: host ↔ ${NAME}` }).first();
+    await tab.click();
+    const diff = page.locator('.monaco-diff-editor').first();
+    await diff.waitFor();
+    await page.locator('.monaco-diff-editor .view-line', { hasText: 'CREATE TABLE container_only(' }).first().waitFor();
+    await ctx.screenshot(page, 'schema-diff-editor');
+  },
+
+  'the chat table: changed rows side by side, changed cells highlighted': async (page, ctx) => {
+    const frame0 = webviewFrame(page);
+    // Back to the compare view tab, then switch its table to chat (opens chat's own view).
+    await page.locator('.tabs-container .tab', { hasText: 'client_user_daily_usage: host ↔' }).first().click();
+    await frame0.locator('#table').selectOption('chat');
+    const chatTab = page.locator('.tabs-container .tab', { hasText: `chat: host ↔ ${NAME}` }).first();
+    await chatTab.waitFor({ timeout: 30000 });
+    const frame = webviewFrame(page);
+    await frame.locator('#headline').waitFor();
+    await frame.locator('#tab-updated').click();
+    await frame.locator('#tab-updated.active').waitFor();
+    await frame.locator('#right tbody tr.updated td.changed').first().waitFor();
+    const changed = await frame.locator('#right tbody tr.updated').first().locator('td.changed').innerText();
+    ctx.assert.match(changed, /\(edited\)$/);
+    await ctx.screenshot(page, 'compare-view-updated-rows');
+    await frame.locator('#next').click();
+    await frame.locator('#range', { hasText: /^101–/ }).waitFor();
+    await ctx.screenshot(page, 'compare-view-updated-page-2');
+  },
+
+  after: async () => {
+    await fixtures().removeByPrefix(PREFIX);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  },
+};

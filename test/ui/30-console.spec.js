@@ -1,0 +1,147 @@
+// Quick queries and the SQL console, clicked through in a real workbench with the packaged
+// extension: the Quick queries node of a pulled database, a quick query's result grid, the same
+// query on container and host side by side, and a console statement that fails. Screenshots go to
+// artifacts/ui/. Fixture objects carry the prefix cdbt-h-ui-. Needs `npm run compile-tests` (the
+// fixture helpers are used from out/test/support). The host database is the test workspace's
+// backend/data/webui.db (scripts/makeWebuiDb.sh, made by the harness).
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const PREFIX = 'cdbt-h-ui-';
+const NAME = `${PREFIX}owui`;
+
+function support(name) {
+  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', `${name}.js`);
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
+  return require(file);
+}
+
+function treeRow(page, text) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+function rowByLabel(page, label) {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** The visible webview's document (VS Code nests it two iframes deep; hidden panels keep theirs). */
+function visibleWebview(page) {
+  return page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');
+}
+
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function pick(page, text) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor();
+  await row.click();
+}
+
+/** Accepts every parameter box with the value it shows (the default, or the last one used). */
+async function acceptParams(page, count) {
+  for (let i = 1; i <= count; i++) {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: `parameter ${i} of ${count}` }).waitFor();
+    await page.keyboard.press('Enter');
+  }
+}
+
+let tmp;
+
+module.exports = {
+  'a fixture container with usage data this month is pulled': async (page, ctx) => {
+    const fx = support('dockerFixtures');
+    const usage = support('usageData');
+    await fx.removeByPrefix(PREFIX);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
+    const db = usage.writeUsageDb(path.join(tmp, 'webui.db'), usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 3 }));
+    await fx.createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile: db });
+    await ctx.activityBarItem(page, 'Container DB').click();
+    await treeRow(page, NAME).waitFor();
+    await widenSideBar(page, 520);
+    await treeRow(page, NAME).click();
+    await ctx.runCommand(page, 'Container DB: Inspect Container DB');
+    await pick(page, NAME);
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 30000 });
+  },
+
+  'the database node has Quick queries, listed by the tables it has': async (page, ctx) => {
+    const group = rowByLabel(page, 'Quick queries');
+    // The pulled database node opens expanded, unless a redraw (the divergence badge) collapsed it.
+    await group.waitFor({ timeout: 5000 }).catch(async () => {
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().locator('.monaco-tl-twistie').click();
+      await group.waitFor();
+    });
+    await group.click();
+    await rowByLabel(page, 'Usage by user').waitFor();
+    await rowByLabel(page, 'Usage by model').waitFor();
+    ctx.assert.ok(await rowByLabel(page, 'Largest tables by row count').isVisible());
+    await group.scrollIntoViewIfNeeded();
+    await ctx.screenshot(page, 'quick-queries-node');
+  },
+
+  'Usage by user on the container: parameters with defaults, then the result grid': async (page, ctx) => {
+    await rowByLabel(page, 'Usage by user').click();
+    await pick(page, 'Container');
+    await acceptParams(page, 3);
+    const frame = visibleWebview(page);
+    await frame.locator('#status', { hasText: /\d+ rows? · \d+ ms/ }).waitFor({ timeout: 30000 });
+    ctx.assert.ok((await frame.locator('#grid tbody tr').count()) > 0);
+    ctx.assert.match(await frame.locator('#params').innerText(), /from = \d{4}-\d\d-01 \(default\)/);
+    await frame.locator('#grid th.sortable', { hasText: 'total_tokens' }).click();
+    await frame.locator('#grid th.sortable', { hasText: 'total_tokens ▲' }).waitFor();
+    await ctx.screenshot(page, 'quick-query-result-grid');
+  },
+
+  'the same query on container and host, side by side': async (page, ctx) => {
+    await rowByLabel(page, 'Usage by user').click();
+    await pick(page, 'Both, side by side');
+    await acceptParams(page, 3);
+    const frame = visibleWebview(page);
+    await frame.locator('#summary .badge').waitFor({ timeout: 30000 });
+    ctx.assert.ok((await frame.locator('#grid tfoot tr.totals').count()) === 1);
+    ctx.assert.match(await frame.locator('#grid th.side-b').innerText(), /host/);
+    await ctx.screenshot(page, 'side-by-side');
+  },
+
+  'the SQL console: a bad statement shows SQLite\'s message on it': async (page, ctx) => {
+    await ctx.runCommand(page, 'Container DB: New SQL Query');
+    await pick(page, NAME);
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.waitFor();
+    await page.locator('.part.statusbar', { hasText: `${NAME}:/app/backend/data/webui.db` }).waitFor();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('SELECT name FROM nope_table WHERE 1;');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.notification-toast', { hasText: 'no such table: nope_table' }).first().waitFor({ timeout: 30000 });
+    await page.locator('.editor-instance .squiggly-error').first().waitFor();
+    await ctx.screenshot(page, 'console-error');
+    // The statement above it still runs, into the results panel beside the console.
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Control+Enter');
+    await visibleWebview(page).locator('#status', { hasText: /rows? · \d+ ms/ }).waitFor({ timeout: 30000 });
+    await ctx.screenshot(page, 'console-result');
+  },
+
+  after: async () => {
+    await support('dockerFixtures').removeByPrefix(PREFIX);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  },
+};
