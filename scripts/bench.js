@@ -3,7 +3,7 @@
 // several runs and their ratio. Needs the Docker engine and Debian's sqlite3 / sqlite3-tools
 // (.ci/setup.sh installs both). Figures go to stdout and to artifacts/bench.json.
 //
-//   node scripts/bench.js [--runs N] [--mb SIZE] [--only snapshot,diff,query,package]
+//   node scripts/bench.js [--runs N] [--mb SIZE] [--only snapshot,diff,query,package,extension]
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -15,7 +15,7 @@ const opt = (name, dflt) => {
 };
 const runs = Number(opt('runs', 5));
 const mb = Number(opt('mb', 350));
-const only = opt('only', 'snapshot,diff,query,package').split(',');
+const only = opt('only', 'snapshot,diff,query,package,extension').split(',');
 const root = path.resolve(__dirname, '..');
 const cache = path.join(root, '.cache', 'bench');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -88,7 +88,7 @@ async function benchSnapshot(results) {
   const ours = [];
   const peer = [];
   for (let i = 0; i < runs; i++) {
-    ours.push(timed(process.execPath, [cli, 'inspect', 'cdb-bench-snapshot', '--json']));
+    ours.push(timed(cli, ['inspect', 'cdb-bench-snapshot', '--json']));
     fs.rmSync(copy, { force: true });
     peer.push(timed(`docker cp cdb-bench-snapshot:/app/backend/data/webui.db ${copy} && sqlite3 ${copy} '${counts}' >/dev/null`, [], { shell: true }));
   }
@@ -134,7 +134,7 @@ async function benchDiff(results) {
   const ours = [];
   const peer = [];
   for (let i = 0; i < runs; i++) {
-    ours.push(cpuTimed(process.execPath, [cli, 'diff', a, b, '--json']));
+    ours.push(cpuTimed(cli, ['diff', a, b, '--json']));
     peer.push(cpuTimed('sqldiff', ['--primarykey', '--summary', a, b]));
   }
   const peakTarget = 1.2 * size + 150 * MiB;
@@ -167,7 +167,7 @@ async function benchQuery(results) {
   const ours = [];
   const peer = [];
   for (let i = 0; i < runs; i++) {
-    ours.push(timed(process.execPath, [cli, 'query', file, sql, '--format', 'csv']));
+    ours.push(timed(cli, ['query', file, sql, '--format', 'csv']));
     peer.push(timed('sqlite3', ['-csv', file, sql]));
   }
   results.push(compare('query: GROUP BY over 500,000 usage rows, first page (`container-db query` vs `sqlite3`)', ours, peer));
@@ -181,6 +181,46 @@ function benchPackage(results) {
   results.push(row);
 }
 
+/**
+ * Issue 3's figures, measured inside the real extension host (code-server): activation time and
+ * the grid's page loads on a 500,000-row table after the snapshot is open. test/extension/
+ * benchGrid.test.ts does the measuring (only when CDB_BENCH=1) and writes CDB_BENCH_OUT; each host
+ * run gives one activation and `runs` samples of every page move.
+ */
+function benchExtension(results) {
+  const out = path.join(cache, 'extension-bench.json');
+  const activations = [];
+  const pages = { first: [], next: [], last: [], prev: [] };
+  let last;
+  const hosts = Number(opt('ext-runs', 1));
+  for (let i = 0; i < hosts; i++) {
+    fs.rmSync(out, { force: true });
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'runExtensionTests.js'), '--grep', 'benchmark'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDB_BENCH: '1', CDB_BENCH_OUT: out, CDB_BENCH_REPEAT: String(runs), CDB_ARTIFACTS_DIR: path.join(root, 'artifacts', 'extension-bench') },
+      timeout: 10 * 60 * 1000,
+    });
+    if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`extension benchmark failed (exit ${r.status}):\n${(r.stdout || '').slice(-2000)}${r.stderr || ''}`);
+    last = JSON.parse(fs.readFileSync(out, 'utf8'));
+    activations.push(last.activationMs);
+    for (const k of Object.keys(pages)) pages[k].push(...last.pageMs[k]);
+  }
+  const row = {
+    title: `extension: activation and grid pages (${last.rows.toLocaleString('en-US')}-row table, ${last.pageSize} rows a page)`,
+    hostRuns: hosts,
+    activationMedianMs: +median(activations).toFixed(1),
+    activationTargetMs: 50,
+    pullAndOpenMs: Math.round(last.pullMs),
+    openGridMs: Math.round(last.openGridMs),
+    ...Object.fromEntries(Object.entries(pages).map(([k, v]) => [`page_${k}_MedianMs`, +median(v).toFixed(1)])),
+    pageTargetMs: 100,
+  };
+  console.log(`\n${row.title}`);
+  for (const [k, v] of Object.entries(row)) if (k !== 'title') console.log(`  ${k.padEnd(22)} ${v}`);
+  results.push(row);
+}
+
 (async () => {
   const results = [];
   const machine = { cores: require('os').cpus().length, node: process.version, date: new Date().toISOString() };
@@ -190,6 +230,7 @@ function benchPackage(results) {
   if (only.includes('diff') && has('diff')) await benchDiff(results);
   if (only.includes('query') && has('query')) await benchQuery(results);
   if (only.includes('package')) benchPackage(results);
+  if (only.includes('extension')) benchExtension(results);
   fs.writeFileSync(path.join(root, 'artifacts', 'bench.json'), JSON.stringify({ machine, results }, null, 2));
 })().catch((err) => {
   console.error(`bench: ${err.message}`);

@@ -78,6 +78,15 @@ export class SqlEngine {
     return this.worker !== undefined;
   }
 
+  /**
+   * Starts the worker and loads sql.js now, without waiting for it: a caller about to pull a
+   * database overlaps the wasm start (hundreds of ms) with the download. Errors surface on the
+   * next real request instead.
+   */
+  preload(): void {
+    this.send({ type: 'preload' }).catch(() => undefined);
+  }
+
   async open(snapshot: Snapshot | Uint8Array, label?: string): Promise<DbHandle> {
     const isSnapshot = !(snapshot instanceof Uint8Array);
     const bytes = toShared(isSnapshot ? snapshot.bytes : snapshot);

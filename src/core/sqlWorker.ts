@@ -204,6 +204,8 @@ async function handle(msg: WorkerRequest): Promise<QueryResult | undefined> {
       open.attached.set(msg.schemaName, msg.otherId);
       return undefined;
     }
+    case 'preload':
+      return undefined;
     case 'close': {
       const open = dbs.get(msg.id);
       if (!open) return undefined;

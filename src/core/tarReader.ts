@@ -128,7 +128,7 @@ class TarParser {
       const available = chunk.length - pos;
       if (this.phase === 'header') {
         const n = Math.min(BLOCK - this.headerFill, available);
-        this.header.set(chunk.subarray(pos, pos + n), this.headerFill);
+        this.header.set(plainView(chunk, pos, n), this.headerFill);
         this.headerFill += n;
         pos += n;
         if (this.headerFill === BLOCK) {
@@ -139,7 +139,7 @@ class TarParser {
       } else if (this.phase === 'meta') {
         const meta = this.meta!;
         const n = Math.min(meta.buf.length - meta.fill, available);
-        meta.buf.set(chunk.subarray(pos, pos + n), meta.fill);
+        meta.buf.set(plainView(chunk, pos, n), meta.fill);
         meta.fill += n;
         pos += n;
         if (meta.fill === meta.buf.length) this.onMetaComplete();
@@ -147,7 +147,7 @@ class TarParser {
         const entry = this.entry!;
         const data = this.data!;
         const n = Math.min(entry.size - this.written, available);
-        data.set(chunk.subarray(pos, pos + n), this.written);
+        data.set(plainView(chunk, pos, n), this.written);
         this.written += n;
         pos += n;
         this.opts.onBytes?.(this.written);
@@ -355,4 +355,13 @@ function utf8(bytes: Uint8Array): string {
 
 function invalid(message: string): CdbError {
   return new CdbError('ARCHIVE_INVALID', message);
+}
+
+/**
+ * The stream hands us Buffers. `Uint8Array.prototype.set` given a Buffer (a subclass) takes V8's
+ * generic element-by-element path: measured here at ~150 MB/s, 2.4 s of a 357 MiB pull. Given a
+ * plain Uint8Array over the same memory it is a memcpy (~100x faster). So never pass the Buffer.
+ */
+function plainView(chunk: Uint8Array, start: number, length: number): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, length);
 }

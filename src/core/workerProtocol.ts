@@ -38,7 +38,9 @@ export interface CloseRequest {
   id: number;
 }
 
-export type WorkerRequest = OpenRequest | QueryRequest | AttachRequest | CloseRequest;
+/** Loads sql.js and does nothing else: lets a caller overlap the wasm start with other work. */
+export interface PreloadRequest { type: 'preload' }
+export type WorkerRequest = OpenRequest | QueryRequest | AttachRequest | CloseRequest | PreloadRequest;
 
 /** A request on the wire: `req` pairs it with its response. */
 export type WorkerMessage = WorkerRequest & { req: number };

@@ -161,6 +161,7 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
     'DELETE FROM chat WHERE 1;',
     'SELECT id FROM "user" WHERE role = :role ORDER BY id;',
     `${SLOW};`,
+    'SELECT count(*) AS n FROM client_user_daily_usage;',
   ];
 
   async function runStatement(index: number, arg?: unknown): Promise<ConsoleRunOutcome> {
@@ -195,6 +196,24 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
     assert.deepStrictEqual(parseCsv(ours), parseCsv(reference));
     assert.strictEqual(parseCsv(ours).length, inContainer.users.length + 1);
     assert.ok(ours.endsWith('\r\n'), 'RFC 4180 records end with CRLF');
+  });
+
+  it('the row limit (containerDb.maxResultRows) cuts a result, and Load More Rows raises it', async () => {
+    const config = vscode.workspace.getConfiguration('containerDb');
+    await config.update('maxResultRows', 4, vscode.ConfigurationTarget.Global);
+    try {
+      const first = await runStatement(0);
+      assert.ok(first.status === 'ok' && first.result.truncated && first.result.rows.length === 4, JSON.stringify(first.status === 'ok' && first.result.rows.length));
+      const more = await vscode.commands.executeCommand<ResultsContent>('containerDb.loadMoreResults');
+      assert.ok(more && more.kind === 'single');
+      assert.strictEqual(more.run.result.rows.length, 8);
+      const all = await vscode.commands.executeCommand<ResultsContent>('containerDb.loadMoreResults');
+      assert.ok(all && all.kind === 'single');
+      assert.strictEqual(all.run.result.rows.length, inContainer.users.length);
+      assert.strictEqual(all.run.result.truncated, false);
+    } finally {
+      await config.update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a bad statement: SQLite\'s message as a diagnostic on that statement', async () => {
@@ -242,6 +261,16 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
     assert.strictEqual(out.status, 'cancelled');
     const again = await runStatement(0);
     assert.strictEqual(again.status, 'ok');
+  });
+
+  it('Switch Console Database rebinds the document: the same statement then reads the host file', async () => {
+    const onContainer = await runStatement(5);
+    assert.deepStrictEqual(onContainer.status === 'ok' && onContainer.result.rows, [[inContainer.userDaily.length]]);
+    const binding = await vscode.commands.executeCommand<{ label: string }>('containerDb.switchConsoleDatabase', { hostPath: hostFile });
+    assert.ok(binding && /^host: /.test(binding.label), JSON.stringify(binding));
+    const onHostRun = await runStatement(5);
+    assert.deepStrictEqual(onHostRun.status === 'ok' && onHostRun.result.rows, [[onHost.userDaily.length]]);
+    assert.notStrictEqual(inContainer.userDaily.length, onHost.userDaily.length);
   });
 
   it('exports a whole table as JSON', async () => {

@@ -65,14 +65,20 @@ module.exports = {
     ctx.log(`created ${NAME}; sqldiff: ${execFileSync('sqldiff', ['--primarykey', '--summary', hostDb, db], { encoding: 'utf8' }).split('\n').filter((l) => !/ 0 changes, 0 inserts, 0 deletes/.test(l)).join(' | ')}`);
   },
 
-  'after Inspect, the database and table rows carry divergence badges': async (page, ctx) => {
+  'Inspect Container DB pulls the database': async (page, ctx) => {
     await ctx.activityBarItem(page, 'Container DB').click();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: NAME }).first().waitFor();
+    // The engine answers slowly when the machine is busy (the view shows "Connecting…" meanwhile).
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: NAME }).first().waitFor({ timeout: 50000 });
     await widenSideBar(page, 620);
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first().click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 50000 });
+  },
+
+  'then the database and table rows carry divergence badges': async (page, ctx) => {
+    // The comparison runs after the pull; on a busy 2-core machine it has taken 10 s for 3 MB.
     const db = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d.*≠/ }).first();
-    await db.waitFor({ timeout: 30000 });
+    await db.waitFor({ timeout: 55000 });
     ctx.assert.match(await db.innerText(), /≠ \+2 −\d+ ~\d+/);
     const usage = rowByLabel(page, 'client_user_daily_usage');
     await usage.waitFor();
@@ -94,7 +100,7 @@ module.exports = {
     await ctx.runCommand(page, 'Container DB: Compare with Host Database');
     const frame = webviewFrame(page);
     const headline = frame.locator('#headline', { hasText: 'client_user_daily_usage: 0 rows in the container' });
-    await headline.waitFor({ timeout: 30000 });
+    await headline.waitFor({ timeout: 50000 });
     ctx.assert.strictEqual(await headline.innerText(), `client_user_daily_usage: 0 rows in the container, ${hostUsage.toLocaleString('en-US')} on the host`);
     ctx.assert.match(await frame.locator('#where-container').innerText(), new RegExp(`named volume ${NAME}-data`));
     ctx.assert.match(await frame.locator('#relation').innerText(), /^Separate stores/);
@@ -105,12 +111,15 @@ module.exports = {
   },
 
   'the schema difference is in the diff editor': async (page, ctx) => {
-    const tab = page.locator('.tabs-container .tab', { hasText: `Schema: host ↔ ${NAME}` }).first();
+    const tab = page.locator('.tabs-container .tab', { hasText: `↔ ${NAME}` }).filter({ hasText: 'Schema: host' }).first();
     await tab.click();
-    const diff = page.locator('.monaco-diff-editor').first();
-    await diff.waitFor();
-    await page.locator('.monaco-diff-editor .view-line', { hasText: 'CREATE TABLE container_only(' }).first().waitFor();
+    // The side bar hidden, so that the diff editor has room for its side-by-side layout.
+    await ctx.runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await page.locator('.monaco-diff-editor.side-by-side').first().waitFor();
+    // Opened at the first difference: the table only in the container, on the right.
+    await page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: 'CREATE TABLE container_only(' }).first().waitFor();
     await ctx.screenshot(page, 'schema-diff-editor');
+    await ctx.runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   },
 
   'the chat table: changed rows side by side, changed cells highlighted': async (page, ctx) => {

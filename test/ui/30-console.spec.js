@@ -58,6 +58,7 @@ async function acceptParams(page, count) {
 }
 
 let tmp;
+let hostDb;
 
 module.exports = {
   'a fixture container with usage data this month is pulled': async (page, ctx) => {
@@ -67,6 +68,12 @@ module.exports = {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
     const db = usage.writeUsageDb(path.join(tmp, 'webui.db'), usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 3 }));
     await fx.createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile: db });
+    // The host copy: the same users and models with other usage (put back as it was afterwards).
+    hostDb = path.join(ctx.workspace, 'backend', 'data', 'webui.db');
+    if (fs.existsSync(hostDb)) fs.copyFileSync(hostDb, path.join(tmp, 'workspace-webui.db'));
+    const hostData = usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 4 });
+    hostData.modelDaily = hostData.modelDaily.filter((r) => r.model_name !== 'deepseek/deepseek-chat');
+    usage.writeUsageDb(hostDb, hostData);
     await ctx.activityBarItem(page, 'Container DB').click();
     await treeRow(page, NAME).waitFor();
     await widenSideBar(page, 520);
@@ -104,15 +111,20 @@ module.exports = {
     await ctx.screenshot(page, 'quick-query-result-grid');
   },
 
-  'the same query on container and host, side by side': async (page, ctx) => {
-    await rowByLabel(page, 'Usage by user').click();
+  'Usage by model on container and host, side by side: differing rows marked, totals per side': async (page, ctx) => {
+    await rowByLabel(page, 'Usage by model').click();
     await pick(page, 'Both, side by side');
     await acceptParams(page, 3);
     const frame = visibleWebview(page);
-    await frame.locator('#summary .badge').waitFor({ timeout: 30000 });
+    await frame.locator('#summary .badge', { hasText: /rows? differ/ }).waitFor({ timeout: 30000 });
     ctx.assert.ok((await frame.locator('#grid tfoot tr.totals').count()) === 1);
     ctx.assert.match(await frame.locator('#grid th.side-b').innerText(), /host/);
+    ctx.assert.ok((await frame.locator('#grid tr.pair.changed').count()) > 0);
+    ctx.assert.ok((await frame.locator('#grid tr.pair.onlyA').count()) === 1, 'deepseek/deepseek-chat is only in the container');
+    await page.keyboard.press('Control+B'); // the side bar away: both sides in view
     await ctx.screenshot(page, 'side-by-side');
+    await frame.locator('#only-diff').check();
+    await page.keyboard.press('Control+B');
   },
 
   'the SQL console: a bad statement shows SQLite\'s message on it': async (page, ctx) => {
@@ -128,6 +140,8 @@ module.exports = {
     await page.keyboard.press('Control+Enter');
     await page.locator('.notification-toast', { hasText: 'no such table: nope_table' }).first().waitFor({ timeout: 30000 });
     await page.locator('.editor-instance .squiggly-error').first().waitFor();
+    await visibleWebview(page).locator('#message.error', { hasText: 'no such table: nope_table' }).waitFor();
+    await page.keyboard.press('Control+B');
     await ctx.screenshot(page, 'console-error');
     // The statement above it still runs, into the results panel beside the console.
     await page.keyboard.press('Control+Home');
@@ -141,6 +155,7 @@ module.exports = {
   },
 
   after: async () => {
+    if (hostDb && tmp && fs.existsSync(path.join(tmp, 'workspace-webui.db'))) fs.copyFileSync(path.join(tmp, 'workspace-webui.db'), hostDb);
     await support('dockerFixtures').removeByPrefix(PREFIX);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   },

@@ -290,6 +290,22 @@ describe('diff engine vs sqldiff --primarykey', function () {
       }
       await engine.close(b);
     }
+    // NULL keys pair with nothing, even on identical pages: INTEGER PRIMARY KEY DESC is not the rowid.
+    const fn = path.join(dir, 'nullkey-a.db');
+    const fm = path.join(dir, 'nullkey-b.db');
+    fs.rmSync(fn, { force: true });
+    execFileSync('sqlite3', [fn], {
+      input: `CREATE TABLE d(id INTEGER PRIMARY KEY DESC, v); INSERT INTO d VALUES (NULL, 1), (5, 2);
+        CREATE TABLE n(k TEXT PRIMARY KEY, v); INSERT INTO n VALUES (NULL, 1), ('a', 2);
+        CREATE TABLE ok(k TEXT PRIMARY KEY, v); INSERT INTO ok VALUES ('a', 1), ('b', 2);`,
+    });
+    fs.copyFileSync(fn, fm);
+    execFileSync('sqlite3', [fm], { input: 'CREATE TABLE extra(x);' });
+    const na = await openFile(fn);
+    const nb = await openFile(fm);
+    const nullDiff = await diffDatabases(engine, na, nb, { sampleLimit: 0, images: { a: new Uint8Array(fs.readFileSync(fn)), b: new Uint8Array(fs.readFileSync(fm)) } });
+    assertMatchesSqldiff(nullDiff, fn, fm, 'NULL keys on shared pages');
+    assert.deepEqual([nullDiff.tables.find((t) => t.name === 'd')!.deleted, nullDiff.tables.find((t) => t.name === 'ok')!.unchanged], [1, 2]);
     // Ranges are whole leaves: counting them over the same image gives every row, in one range.
     assert.deepEqual(sharedRowidRanges(imageA, imageA, rootsA.get('plain')!), { rows: 3000, ranges: [[1n, 3000n]], whole: true });
   });

@@ -32,8 +32,9 @@ export const inspectCommand: CliCommand = {
   async run(ctx, { values, positionals }) {
     const arg = positionals[0];
     const target = arg.startsWith('container:') || arg.includes('/') ? parseTarget(arg) : { kind: 'container' as const, name: arg };
-    const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal });
     const engine = ctx.engine();
+    engine.preload();
+    const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal });
     const db = await engine.open(loaded.snapshot, loaded.snapshot.stamp.path);
     const schema = await readSchema(engine, db, { countRows: true, signal: ctx.abort.signal });
     const stamp = loaded.snapshot.stamp;

@@ -11,7 +11,7 @@ import type { SqlValue } from '../types';
 import { countByAllColumns, countRowChanges, pageRows, type RowCounts, type TablePair } from './rowDiff';
 import { identicalTreeRows, sharedRowidRanges } from './identicalTree';
 import { columnChanges, compareSchemas, readSchemaEntries, type SchemaEntry } from './schemaDiff';
-import { compatibleShapes, foldAscii, tableShape, tableShapes, type TableShape } from './tableShape';
+import { columnRef, compatibleShapes, foldAscii, tableShape, tableShapes, type TableShape } from './tableShape';
 import type { DatabaseDiff, DiffOptions, DiffSamples, RowKind, RowPage, SchemaChange, TableDiff } from './types';
 
 const DEFAULT_SAMPLES = 10;
@@ -161,6 +161,17 @@ async function diffTable(ctx: Context, name: string): Promise<TableDiff> {
 }
 
 /**
+ * True when neither side holds a row with a NULL key, for a one-column key whose index finds NULLs
+ * at once (a rowid table's PRIMARY KEY always has one). A wider key: false, so SQL pairs the rows.
+ */
+async function noNullKey(p: TablePair, signal?: AbortSignal): Promise<boolean> {
+  if (p.shapeA.keys.length !== 1 || p.shapeB.keys.length !== 1) return false;
+  const probe = (schema: string, shape: TableShape) => `EXISTS(SELECT 1 FROM ${qualified(schema, p.table)} WHERE ${columnRef(shape, shape.keys[0])} IS NULL)`;
+  const { rows } = await p.engine.query(p.db, `SELECT ${probe('main', p.shapeA)} OR ${probe(p.bSchema, p.shapeB)}`, undefined, { signal });
+  return Number(rows[0][0]) === 0;
+}
+
+/**
  * Row counts with the help of the pages (opts.images): a table whose b-tree is byte-identical on
  * both sides needs no SQL; in a rowid table, the rows of leaves shared byte for byte are counted
  * as unchanged and only the rest is paired in SQL. Only where that is exactly sqldiff's answer:
@@ -171,7 +182,8 @@ async function countWithPages(ctx: Context, pair: TablePair, defChanged: boolean
   const { shapeA, shapeB } = pair;
   const images = ctx.opts.images;
   const signal = ctx.opts.signal;
-  if (!images || defChanged || !shapeA.keyNeverNull || !shapeA.rootPage || !shapeB.rootPage) return countRowChanges(pair, signal);
+  if (!images || defChanged || !shapeA.rootPage || !shapeB.rootPage) return countRowChanges(pair, signal);
+  if (!shapeA.keyNeverNull && !(await noNullKey(pair, signal))) return countRowChanges(pair, signal);
   if (shapeA.rowidAlias && shapeB.rowidAlias) {
     const shared = sharedRowidRanges(images.a, images.b, shapeA.rootPage, shapeB.rootPage);
     if (shared?.whole) return { inserted: 0, deleted: 0, updated: 0, unchanged: shared.rows };

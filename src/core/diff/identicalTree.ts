@@ -166,6 +166,7 @@ function rowidTree(image: Uint8Array, root: number, pageSize: number): RowidTree
     interiors.push(n);
     const p = image.subarray(at, at + pageSize);
     const cells = u16(p, 3);
+    if (12 + 2 * cells > pageSize) return null;
     const children: number[] = [];
     for (let i = 0; i < cells; i++) {
       const ptr = u16(p, 12 + 2 * i);
@@ -227,6 +228,7 @@ export function sharedRowidRanges(a: Uint8Array, b: Uint8Array, root: number, ro
     if (j === undefined || !samePage(n)) return;
     const p = a.subarray((n - 1) * pageSize, n * pageSize);
     const cells = u16(p, 3);
+    if (8 + 2 * cells > pageSize) return;
     if (cells === 0) {
       shared++; // an empty table's root leaf: nothing to pair
       return;

@@ -66,6 +66,15 @@ export async function tableShapes(engine: SqlEngine, db: DbHandle, schemaName: s
   );
   const list = await engine.query(db, 'SELECT name, wr FROM pragma_table_list WHERE schema = ?', [schemaName], { signal });
   const withoutRowid = new Set(list.rows.filter((r) => Number(r[1]) === 1).map((r) => foldAscii(String(r[0]))));
+  // A PRIMARY KEY with its own index is not the rowid: "INTEGER PRIMARY KEY DESC" is one, and
+  // holds NULLs like any other column of a rowid table.
+  const pkIndexed = await engine.query(
+    db,
+    `SELECT DISTINCT m.name FROM ${master} AS m JOIN pragma_index_list(m.name, ?) AS i WHERE m.type = 'table' AND i.origin = 'pk'`,
+    [schemaName],
+    { signal },
+  );
+  const keyIndexed = new Set(pkIndexed.rows.map((r) => foldAscii(String(r[0]))));
   const columns = new Map<string, { name: string; type: string; pk: number; notNull: boolean }[]>();
   const roots = new Map<string, number>();
   for (const r of rows) {
@@ -84,7 +93,7 @@ export async function tableShapes(engine: SqlEngine, db: DbHandle, schemaName: s
       shape.keyNeverNull =
         shape.rowid ||
         withoutRowid.has(key) ||
-        (keyCols.length === 1 && keyCols[0].type.toUpperCase() === 'INTEGER') ||
+        (keyCols.length === 1 && keyCols[0].type.toUpperCase() === 'INTEGER' && !keyIndexed.has(key)) ||
         keyCols.every((c) => c.notNull);
     }
     shapes.set(key, shape);

@@ -7,7 +7,7 @@ import { repullCommand } from './repull';
 import { saveSnapshotCommand } from './saveSnapshot';
 import { showMountsCommand } from './showMounts';
 
-type Handler = (s: Services, arg?: unknown) => Promise<unknown> | unknown;
+type Handler = (s: Services, arg?: unknown, arg2?: unknown) => Promise<unknown> | unknown;
 
 const COMMANDS: Record<string, { action: string; run: Handler }> = {
   'containerDb.refresh': { action: 'Refresh', run: refresh },
@@ -23,9 +23,9 @@ const COMMANDS: Record<string, { action: string; run: Handler }> = {
 /** Every command reports its failure once (notification + log) and resolves to undefined. */
 export function registerCommands(s: Services): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, { action, run }]) =>
-    vscode.commands.registerCommand(id, async (arg?: unknown) => {
+    vscode.commands.registerCommand(id, async (arg?: unknown, arg2?: unknown) => {
       try {
-        return await run(s, arg);
+        return await run(s, arg, arg2);
       } catch (err) {
         s.errors.report(action, err);
         return undefined;

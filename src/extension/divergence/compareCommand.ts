@@ -13,7 +13,7 @@ import type { TreeNode } from '../treeItems/treeNode';
 import type { ComparePanel } from './comparePanel';
 import type { Divergence } from './divergence';
 import { headlineTable } from './explanation';
-import { schemaText, schemaUri, type SchemaStatement } from './schemaDocuments';
+import { firstDifferentLine, schemaText, schemaUri, type SchemaStatement } from './schemaDocuments';
 import { containerIdOf } from './treeBadges';
 
 export interface CompareResult {
@@ -88,8 +88,13 @@ async function openSchemaDiff(s: Services, container: ContainerInfo, hostPath: s
     return { host: pick(await readSchemaEntries(engine, host, 'main')), container: pick(await readSchemaEntries(engine, entry.db, 'main')) };
   });
   const uris = { host: schemaUri(container.id, container.name, 'host'), container: schemaUri(container.id, container.name, 'container') };
-  s.schemaDocuments!.set(uris.host, schemaText(`Host: ${hostPath}`, statements.host));
-  s.schemaDocuments!.set(uris.container, schemaText(`Container: ${container.name}:${container.database.path}`, statements.container));
-  await vscode.commands.executeCommand('vscode.diff', uris.host, uris.container, `Schema: host ↔ ${container.name}`, { preview: false, preserveFocus: background });
+  const hostText = schemaText(statements.host);
+  const containerText = schemaText(statements.container);
+  s.schemaDocuments!.set(uris.host, hostText);
+  s.schemaDocuments!.set(uris.container, containerText);
+  // Opened at the first difference: a long schema would otherwise hide it below the fold.
+  const line = firstDifferentLine(hostText, containerText) ?? 0;
+  const options: vscode.TextDocumentShowOptions = { preview: false, preserveFocus: background, selection: new vscode.Range(line, 0, line, 0) };
+  await vscode.commands.executeCommand('vscode.diff', uris.host, uris.container, `Schema: host ${vscode.workspace.asRelativePath(hostPath)} ↔ ${container.name}`, options);
   return uris;
 }

@@ -90,6 +90,7 @@ export class ComparePanel implements vscode.Disposable {
       tables: d.diff.tables.map((x) => ({ name: x.name, status: x.status, badge: tableBadge(x) ?? 'same' })),
       matched: matchedText(t),
       columns: t.columns,
+      keyColumns: t.keyColumns,
       counts: { inserted: t.inserted, deleted: t.deleted, updated: t.updated, unchanged: t.unchanged },
       rowsCompared: t.rowsCompared && (t.status === 'changed' || t.status === 'same' || t.status === 'schema-changed'),
       kind: this.kind,

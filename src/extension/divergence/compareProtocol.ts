@@ -32,6 +32,8 @@ export type HostMessage =
       tables: TableSummary[];
       matched: string;
       columns: string[];
+      /** The columns rows are paired by (`rowid` when none is declared). */
+      keyColumns: string[];
       counts: { inserted: number; deleted: number; updated: number; unchanged: number };
       /** False when the rows of this table were not paired (one side only, incompatible columns). */
       rowsCompared: boolean;

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorLine } from '../../core/errors';
+import { CdbError, errorLine } from '../../core/errors';
 import type { DbHandle, SqlEngine } from '../../core/sqlEngine';
 import type { ContainerInfo, Snapshot } from '../../core/types';
 import type { DockerService } from '../dockerService';
@@ -110,9 +110,9 @@ export class DivergenceService implements vscode.Disposable {
   withPair<T>(containerId: string, fn: (pair: ComparePair) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       const container = this.store.get(containerId);
-      if (!container) throw new Error('This snapshot is no longer available: run Inspect Container DB again.');
+      if (!container) throw new CdbError('FILE_NOT_FOUND', 'This snapshot is no longer available: run Inspect Container DB again.');
       const found = await this.hosts.find();
-      if (!found.path) throw new Error('No host database is chosen: run Container DB: Choose Host Database.');
+      if (!found.path) throw new CdbError('FILE_NOT_FOUND', 'No host database is chosen: run Container DB: Choose Host Database.');
       const host = await this.ensureHost(found.path);
       return fn({ engine: await this.store.sqlEngine(), host: host.db, hostPath: host.path, container });
     });

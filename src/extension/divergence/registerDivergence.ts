@@ -35,15 +35,12 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
       return undefined;
     }
   };
-  // The container item is redrawn with its database node and tables listed again (new badges).
-  // VS Code's view updates a listed child whose id is unchanged in place without drawing its row
-  // again, so the database node is redrawn on its own too — in a later batch: the extension host
-  // merges change events within 200 ms and drops a child whose parent is in the same batch.
-  let redrawTimer: NodeJS.Timeout | undefined;
+  // The database node as the view holds it is redrawn, and its tables listed again. Only for a
+  // result: a redraw for "comparing…" would land in the middle of the tree's own redraw after the
+  // pull (and the reveal that follows it), which has left the view waiting forever in code-server.
   const redraw = (id: string): void => {
-    s.tree.refreshShown(containerItemId(id));
-    clearTimeout(redrawTimer);
-    redrawTimer = setTimeout(() => s.tree.refreshShown(databaseItemId(id)), 400);
+    if (divergence.get(id)?.kind === 'computing') return;
+    if (!s.tree.refreshShown(databaseItemId(id))) s.tree.refreshShown(containerItemId(id));
   };
   return [
     divergence,
@@ -52,7 +49,6 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
     status,
     vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, schemaDocuments),
     divergence.onDidChange((id) => redraw(id)),
-    { dispose: () => clearTimeout(redrawTimer) },
     vscode.commands.registerCommand('containerDb.compareWithHost', run('Compare with Host Database', (arg) => compareWithHostCommand(s, arg))),
     vscode.commands.registerCommand(
       'containerDb.chooseHostDatabase',

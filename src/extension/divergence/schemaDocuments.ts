@@ -43,10 +43,19 @@ export function schemaUri(containerId: string, containerName: string, side: 'hos
   return vscode.Uri.from({ scheme: SCHEMA_SCHEME, path: `/${containerId.slice(0, 12)}/${side === 'host' ? 'host' : containerName}.schema.sql` });
 }
 
-export function schemaText(title: string, statements: SchemaStatement[]): string {
+/** The same header on both sides (which side is which is in the diff editor's title), so only schema differs. */
+export function schemaText(statements: SchemaStatement[]): string {
   const sorted = [...statements].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const body = sorted.map((s) => `${layout(normalizeSql(s.sql), s.kind)};\n`).join('\n');
-  return `-- ${title}\n-- Normalised CREATE statements (quoting, keyword case and whitespace do not count).\n\n${body}`;
+  return `-- Normalised CREATE statements: quoting, keyword case, whitespace and comments do not count.\n\n${body}`;
+}
+
+/** 0-based line of the first difference between two texts (undefined when equal). */
+export function firstDifferentLine(a: string, b: string): number | undefined {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) if (la[i] !== lb[i]) return i;
+  return undefined;
 }
 
 /** A CREATE TABLE's top-level column and constraint list one item per line. */
@@ -68,11 +77,13 @@ export function layout(sql: string, kind: SchemaStatement['kind']): string {
     } else if (c === '(') {
       depth++;
       out += depth === 1 ? '(\n  ' : c;
+      if (depth === 1) while (sql[i + 1] === ' ') i++;
     } else if (c === ')') {
       out += depth === 1 ? '\n)' : c;
       depth--;
     } else if (c === ',' && depth === 1) {
       out += ',\n  ';
+      while (sql[i + 1] === ' ') i++;
     } else {
       out += c;
     }

@@ -24,7 +24,7 @@ export function decorateNode(node: TreeNode, divergence: (containerId: string) =
   if (!state) return;
   let badge: string | undefined;
   if (m[2] === undefined) {
-    if (node.contextValue !== 'database.pulled') return;
+    if (node.contextValue !== 'database.pulled' || state.kind === 'computing') return;
     badge = databaseBadge(state);
   } else if (state.kind === 'diff') {
     const name = decodeURIComponent(m[2]);

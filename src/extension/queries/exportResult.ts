@@ -3,6 +3,7 @@
  * chosen in a save dialog. Callers that already know where (another extension, a test) pass
  * `to`: 'clipboard' or a file URI, and no question is asked.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { exportExtension, exportResult, type ExportableResult, type ExportFormat } from '../../core/queries/export';
@@ -36,7 +37,7 @@ export async function exportTo(result: ExportableResult, format: ExportFormat, b
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const name = `${safeFileName(baseName)}.${exportExtension(format)}`;
       destination = await vscode.window.showSaveDialog({
-        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(path.join(require('node:os').homedir(), name)),
+        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(path.join(os.homedir(), name)),
         filters: { [FORMAT_NAMES[format]]: [exportExtension(format)] },
         title: `Export as ${FORMAT_NAMES[format]}`,
       });

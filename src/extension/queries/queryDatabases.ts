@@ -42,11 +42,21 @@ export class QueryDatabases implements vscode.Disposable {
   private readonly containers = new Map<string, { entry: DatabaseEntry; opened: OpenedDatabase }>();
   private readonly hosts = new Map<string, HostOpen>();
 
+  private readonly subscription: vscode.Disposable;
+
   constructor(
     private readonly store: SnapshotStore,
     private readonly workerPath: string,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    // A snapshot the store re-pulled or dropped is closed here too, so its bytes can be freed.
+    this.subscription = store.onDidChange((containerId) => {
+      const cached = this.containers.get(containerId);
+      if (!cached || store.get(containerId) === cached.entry || store.isPulling(containerId)) return;
+      this.containers.delete(containerId);
+      void this.engineP?.then((e) => e.close(cached.opened.db)).catch(() => undefined);
+    });
+  }
 
   /** The snapshot entry of a container, when it has been pulled. */
   entry(containerId: string): DatabaseEntry | undefined {
@@ -58,6 +68,7 @@ export class QueryDatabases implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     const engine = this.engineP;
     this.engineP = undefined;
     this.containers.clear();

@@ -77,6 +77,14 @@ export function registerQueries(s: Services, context: vscode.ExtensionContext): 
     'containerDb.runConsoleQuery': { action: 'Run Query', run: (arg) => runConsoleQueryCommand(s, q, consoles, arg) },
     'containerDb.cancelQueries': { action: 'Cancel Running Queries', run: () => runner.cancelAll() },
     'containerDb.runningQueries': { action: 'Running Queries', run: () => runner.count },
+    'containerDb.loadMoreResults': {
+      action: 'Load More Rows',
+      run: async () => {
+        const panel = panels.active;
+        if (!panel) throw new CdbError('USAGE', 'There is no query result to extend: run a quick query or a console statement first.');
+        return panel.loadMore();
+      },
+    },
     'containerDb.exportResult': {
       action: 'Export Result',
       run: async (arg) => {

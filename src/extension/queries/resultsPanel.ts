@@ -114,6 +114,11 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
+  /** Runs the job again with the row limit raised by containerDb.maxResultRows. */
+  async loadMore(): Promise<ResultsContent | undefined> {
+    return this.job ? this.run(this.job, this.limit + this.rowStep()) : undefined;
+  }
+
   /** The result as a table for export: one result set, or both sides in one table with a status column. */
   exportable(): ExportableResult | undefined {
     const c = this.content;
@@ -142,7 +147,7 @@ export class ResultsPanel implements vscode.Disposable {
         if (this.lastMessage) this.post(this.lastMessage);
         return;
       case 'loadMore':
-        if (this.job) await this.run(this.job, this.limit + this.rowStep());
+        await this.loadMore();
         return;
       case 'rerun':
         if (this.job) await this.run(this.job, this.limit || this.rowStep());
