@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates the Settings and Commands tables of docs/README-extension.md from package.json
+// Regenerates the Settings and Commands tables of README.md from package.json
 // (contributes.configuration and contributes.commands), between the <!-- settings:begin/end -->
 // and <!-- commands:begin/end --> markers, so the documentation cannot drift from the manifest.
 //
@@ -11,7 +11,7 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const doc = path.join(root, 'docs', 'README-extension.md');
+const doc = path.join(root, 'README.md');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 // A table cell: one line, pipes escaped; VS Code's #setting# links become plain code.
@@ -45,10 +45,10 @@ const before = fs.readFileSync(doc, 'utf8');
 const after = replaceBlock(replaceBlock(before, 'settings', settingsTable()), 'commands', commandsTable());
 if (process.argv.includes('--check')) {
   if (after !== before) {
-    console.error('docs/README-extension.md: the settings or commands table is out of date: run node scripts/extensionDocs.js');
+    console.error('README.md: the settings or commands table is out of date: run node scripts/extensionDocs.js');
     process.exit(1);
   }
 } else if (after !== before) {
   fs.writeFileSync(doc, after);
-  console.log('docs/README-extension.md: tables updated');
+  console.log('README.md: tables updated');
 }
