@@ -88,6 +88,16 @@ function waitForDivergence(api: ContainerDbApi, containerId: string, what: strin
   });
 }
 
+/**
+ * The status bar follows the view's selection, whose event arrives after `reveal` resolves and
+ * after the comparison settles: poll for the expected text, then assert it (so it still fails).
+ */
+async function statusText(api: ContainerDbApi, expected: string, ms = 10000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (api.divergenceStatus!.text !== expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.strictEqual(api.divergenceStatus!.text, expected);
+}
+
 /** Resolves once some tab satisfies `check` (the tab model follows the workbench asynchronously). */
 function untilTabs(check: (t: vscode.Tab) => boolean, what: string, ms = 15000): Promise<void> {
   const has = () => vscode.window.tabGroups.all.some((g) => g.tabs.some(check));
@@ -204,7 +214,7 @@ describe('Divergence: container database vs host database (real Docker engine)',
     await api.treeView.reveal(await databaseItem(OWUI), { select: true, focus: false });
     const differing = [...expected.values()].filter((s) => s.missing || s.changes || s.inserts || s.deletes).length;
     assert.strictEqual(api.divergenceStatus!.focusedContainer, owuiId);
-    assert.strictEqual(api.divergenceStatus!.text, `host ≠ container (${differing} tables)`);
+    await statusText(api, `host ≠ container (${differing} tables)`);
   });
 
   it('Compare with Host Database opens the schema in the diff editor and the table view with the plain-words explanation', async () => {
@@ -273,7 +283,7 @@ describe('Divergence: container database vs host database (real Docker engine)',
     const db = await databaseItem(BIND);
     assert.ok(String(db.description).endsWith(' · same file: bind mount'), String(db.description));
     await api.treeView.reveal(db, { select: true, focus: false });
-    assert.strictEqual(api.divergenceStatus!.text, 'same file: bind mount');
+    await statusText(api, 'same file: bind mount');
   });
 
   it('recomputes when the host file changes on disk (file watcher)', async () => {
@@ -286,7 +296,7 @@ describe('Divergence: container database vs host database (real Docker engine)',
     const same = await waitForDivergence(api, owuiId, 'the comparison with an identical copy', (d) => d.kind === 'diff' && d.hostPath === copy);
     assert.ok(same.kind === 'diff' && same.diff.identical, 'a copy of the container file should be identical');
     await api.treeView.reveal(await databaseItem(OWUI), { select: true, focus: false });
-    assert.strictEqual(api.divergenceStatus!.text, 'host = container');
+    await statusText(api, 'host = container');
 
     sqlite3(copy, 'DELETE FROM container_only WHERE id = 2; UPDATE user SET name = \'changed on host\' WHERE rowid = 5;');
     const after = await waitForDivergence(api, owuiId, 'a new comparison after the host file changed', (d) => d.kind === 'diff' && !d.diff.identical);
@@ -296,7 +306,7 @@ describe('Divergence: container database vs host database (real Docker engine)',
     const user = after.diff.tables.find((t) => t.name === 'user')!;
     assert.deepStrictEqual([extra.inserted, extra.deleted, extra.updated], [ref.get('container_only')!.inserts, ref.get('container_only')!.deletes, ref.get('container_only')!.changes]);
     assert.deepStrictEqual([user.inserted, user.deleted, user.updated], [ref.get('user')!.inserts, ref.get('user')!.deletes, ref.get('user')!.changes]);
-    assert.strictEqual(api.divergenceStatus!.text, 'host ≠ container (2 tables)');
+    await statusText(api, 'host ≠ container (2 tables)');
     await vscode.workspace.getConfiguration('containerDb').update('hostDatabasePath', undefined, vscode.ConfigurationTarget.Workspace);
     fs.rmSync(path.dirname(copy), { recursive: true, force: true });
   });
