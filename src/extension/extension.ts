@@ -39,7 +39,6 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
     errors,
     tree,
     treeView,
-    tree.trackExpansion(treeView),
     grids,
     ...registerCommands(services),
     ...registerDivergence(services, context),
