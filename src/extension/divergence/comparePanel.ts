@@ -4,8 +4,8 @@
  * values on the left and the container's on the right, changed cells marked. The explanation of
  * which file is which sits at the top.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from '../webviewPage';
 import { errorLine } from '../../core/errors';
 import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff/types';
 import type { SqlValue } from '../../core/types';
@@ -202,20 +202,11 @@ export function toRow(kind: CompareKind, r: KeyedRow | UpdatedRow, columns: stri
 }
 
 function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.css'));
-  const js = webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.js'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>Compare with Host Database</title>
-</head>
-<body>
+  return webviewPage(webview, media, {
+    title: 'Compare with Host Database',
+    styles: ['compare.css'],
+    script: 'compare.js',
+    body: `
 <header class="explain" id="explain">
   <p class="headline" id="headline"></p>
   <p id="where-container"></p>
@@ -241,9 +232,8 @@ function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {
   <section class="side host"><h2 id="host-label"></h2><div class="scroll" id="left"><table><thead></thead><tbody></tbody></table></div></section>
   <section class="side container"><h2 id="container-label"></h2><div class="scroll" id="right"><table><thead></thead><tbody></tbody></table></div></section>
 </main>
-<script nonce="${nonce}" src="${js}"></script>
-</body>
-</html>`;
+`,
+  });
 }
 
 /** One panel per container and table; Compare reveals the open one. */

@@ -4,8 +4,8 @@
  * side. It owns the job that produced it, so "Load more" re-runs it with a higher row limit and
  * "Run again" re-reads the data. Cells reuse the table grid's display format and stylesheet.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from '../webviewPage';
 import { errorLine, isCdbError } from '../../core/errors';
 import { cellText, type ExportableResult, type ExportFormat } from '../../core/queries/export';
 import type { QueryRun } from '../../core/queries/runQuery';
@@ -224,21 +224,11 @@ function toMessage(c: ResultsContent, limit: number): ResultsHostMessage {
 }
 
 function resultsHtml(webview: vscode.Webview, media: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const css = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(media, name));
-  const js = webview.asWebviewUri(vscode.Uri.joinPath(media, 'results.js'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css('tableGrid.css')}">
-<link rel="stylesheet" href="${css('results.css')}">
-<title>Query results</title>
-</head>
-<body>
+  return webviewPage(webview, media, {
+    title: 'Query results',
+    styles: ['tableGrid.css', 'results.css'],
+    script: 'results.js',
+    body: `
 <header class="toolbar">
   <div class="title"><span id="title" class="table-name"></span><span id="source" class="source"></span></div>
   <div class="pager">
@@ -255,7 +245,6 @@ function resultsHtml(webview: vscode.Webview, media: vscode.Uri): string {
 <div id="notice" class="notice" hidden></div>
 <div id="summary" class="summary" hidden></div>
 <main id="grid-wrap" class="grid-wrap" tabindex="0"><table id="grid" class="grid"></table><p id="message" class="message"></p></main>
-<script nonce="${nonce}" src="${js}"></script>
-</body>
-</html>`;
+`,
+  });
 }

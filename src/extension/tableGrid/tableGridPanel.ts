@@ -3,8 +3,8 @@
  * see core/tablePage). The webview gets display cells only; full values stay here and reach the
  * user through the detail pane, the clipboard or an untitled editor.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from '../webviewPage';
 import { errorLine } from '../../core/errors';
 import { Page, PageCursor, PageDirection, readPage } from '../../core/tablePage';
 import type { TableInfo } from '../../core/types';
@@ -183,20 +183,11 @@ function gridColumns(names: string[], table: TableInfo): GridColumn[] {
 }
 
 function gridHtml(webview: vscode.Webview, media: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(media, 'tableGrid.css'));
-  const js = webview.asWebviewUri(vscode.Uri.joinPath(media, 'tableGrid.js'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>Table</title>
-</head>
-<body>
+  return webviewPage(webview, media, {
+    title: 'Table',
+    styles: ['tableGrid.css'],
+    script: 'tableGrid.js',
+    body: `
 <header class="toolbar" id="toolbar">
   <div class="title"><span id="title" class="table-name"></span><span id="source" class="source"></span></div>
   <div class="pager">
@@ -219,7 +210,6 @@ function gridHtml(webview: vscode.Webview, media: vscode.Uri): string {
   </div>
   <pre id="detail-text" class="detail-text"></pre>
 </section>
-<script nonce="${nonce}" src="${js}"></script>
-</body>
-</html>`;
+`,
+  });
 }
