@@ -1,26 +1,54 @@
 /**
  * The Containers view's data provider: getChildren / getTreeItem / getParent and the change event.
  * Data comes from DockerService (containers) and SnapshotStore (pulled databases); this class only
- * shapes it into items, and keeps the latest item per id so that commands can reveal them.
+ * shapes it into nodes.
+ *
+ * Nodes are stable: one object per id for the life of that id, updated in place when it is listed
+ * again. VS Code's extension host keys its handles (and the commands of the items it drew) by the
+ * element object: handing it a fresh object for an id it holds, or firing a change for an object
+ * it was not given, disposes the drawn item's command under the pointer ("Actual command not
+ * found") or leaves a node spinning. getTreeItem builds a fresh TreeItem from the node each time.
  */
 import * as vscode from 'vscode';
 import type { DockerService } from './dockerService';
 import { readSettings } from './settings';
 import type { SnapshotStore } from './snapshotStore';
 import { ContainerItem, containerItemId } from './treeItems/containerItem';
-import type { TreeContext, TreeNode } from './treeItems/treeNode';
+import { TreeContext, TreeNode } from './treeItems/treeNode';
+
+const ROOT = Symbol('root');
+
+/** Bursts of changes (a pull, its compare, the badges) become one redraw. */
+const COALESCE_MS = 50;
 
 export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly listed = new vscode.EventEmitter<void>();
+  /**
+   * Fires once the view has taken a listing (a tick after getChildren returns). A selection event
+   * that arrives while the view re-lists a node carries no element; the view's selection is
+   * readable again after this.
+   */
+  readonly onDidList = this.listed.event;
+  /** The one node per id. */
   private readonly byId = new Map<string, TreeNode>();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Each listed container's data as last drawn, to redraw only what changed. */
   private seen = new Map<string, string>();
-  /** The instance the view was last given per id (getTreeItem is called by the view alone). */
-  private readonly inView = new Map<string, TreeNode>();
-  /** Hooks that adjust items as they are listed and drawn (the divergence badges of issue 4); they must be idempotent. */
+  /** Ids of the nodes the view has drawn (getTreeItem is called by the view alone). */
+  private readonly drawnIds = new Set<string>();
+  /** Expanded / collapsed as the user left it, by id: a node's own state is only its default. */
+  private readonly expanded = new Map<string, boolean>();
+  /** Hooks that adjust nodes as they are listed and drawn (the divergence badges of issue 4); they must be idempotent. */
   readonly decorators: ((node: TreeNode) => void)[] = [];
+
+  /** Changes waiting for the coalescing timer; `root` means redraw everything. */
+  private pendingRoot = false;
+  private readonly pendingNodes = new Set<TreeNode>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** getChildren calls in flight per node (ROOT for the root): VS Code can lose a node's load if it is changed meanwhile. */
+  private readonly loading = new Map<TreeNode | typeof ROOT, number>();
 
   constructor(
     private readonly docker: DockerService,
@@ -28,48 +56,60 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   ) {
     this.subscriptions.push(
       docker.onDidChange(() => this.onContainersChanged()),
-      // The view's own instance: it ignores a change event for one it was not given.
       store.onDidChange((containerId) => this.refreshShown(containerItemId(containerId))),
     );
   }
 
+  /** Keeps the expanded state by id (call once with the view of this provider). */
+  trackExpansion(view: vscode.TreeView<TreeNode>): vscode.Disposable {
+    return vscode.Disposable.from(
+      view.onDidExpandElement((e) => e.element.id && this.expanded.set(e.element.id, true)),
+      view.onDidCollapseElement((e) => e.element.id && this.expanded.set(e.element.id, false)),
+    );
+  }
+
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
-    if (!element) await this.docker.ensureLoaded();
-    const ctx: TreeContext = { docker: this.docker, store: this.store, settings: readSettings() };
-    const nodes = element ? element.children(ctx) : this.docker.containers().map((c) => new ContainerItem(c));
-    for (const n of nodes) {
-      if (n.id) this.byId.set(n.id, n);
-      for (const decorate of this.decorators) decorate(n);
+    const key = element ?? ROOT;
+    this.loading.set(key, (this.loading.get(key) ?? 0) + 1);
+    try {
+      if (!element) await this.docker.ensureLoaded();
+      const ctx: TreeContext = { docker: this.docker, store: this.store, settings: readSettings() };
+      const fresh = element ? element.children(ctx) : this.docker.containers().map((c) => new ContainerItem(c));
+      const nodes = fresh.map((n) => this.stable(n));
+      for (const n of nodes) for (const decorate of this.decorators) decorate(n);
+      return nodes;
+    } finally {
+      const left = (this.loading.get(key) ?? 1) - 1;
+      if (left) this.loading.set(key, left);
+      else this.loading.delete(key);
+      if (this.hasPending()) this.schedule();
+      setTimeout(() => this.listed.fire(), 0);
     }
-    return nodes;
   }
 
-  getTreeItem(element: TreeNode): vscode.TreeItem {
-    if (element.id) this.inView.set(element.id, element);
-    for (const decorate of this.decorators) decorate(element);
-    return element;
-  }
-
-  /**
-   * Redraws the item with this id, and what it holds, as the view holds it: the view ignores a
-   * change event for an instance it was not given (resolve() lists fresh ones).
-   */
-  refreshShown(id: string): boolean {
-    const node = this.inView.get(id);
-    if (node) this.changed.fire(node);
-    return !!node;
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.id) this.drawnIds.add(node.id);
+    for (const decorate of this.decorators) decorate(node);
+    return drawn(node, this.collapsibleState(node));
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
     return element.parent;
   }
 
-  /** The item with this id as last handed to the view (undefined if never listed). */
+  /** Redraws the node with this id and what it holds; false when the view has not drawn it. */
+  refreshShown(id: string): boolean {
+    const node = this.drawnIds.has(id) ? this.byId.get(id) : undefined;
+    if (node) this.queue(node);
+    return !!node;
+  }
+
+  /** The node with this id (undefined if never listed). */
   item(id: string): TreeNode | undefined {
     return this.byId.get(id);
   }
 
-  /** Lists the path from the root down to `id`, so that the view knows every item before a reveal. */
+  /** Lists the path from the root down to `id`, so that the view knows every node before a reveal. */
   async resolve(path: string[]): Promise<TreeNode | undefined> {
     let nodes = await this.getChildren();
     let found: TreeNode | undefined;
@@ -81,8 +121,39 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return found;
   }
 
+  refresh(): void {
+    this.queue(undefined);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+    this.listed.dispose();
+  }
+
+  /** The node already known for this id, updated from `fresh`; else `fresh` becomes that node. */
+  private stable(fresh: TreeNode): TreeNode {
+    if (!fresh.id) return fresh;
+    const known = this.byId.get(fresh.id);
+    if (known && known !== fresh && known.constructor === fresh.constructor) {
+      known.adopt(fresh);
+      return known;
+    }
+    this.byId.set(fresh.id, fresh);
+    return fresh;
+  }
+
+  private collapsibleState(node: TreeNode): vscode.TreeItemCollapsibleState | undefined {
+    const state = node.collapsibleState;
+    if (state === undefined || state === vscode.TreeItemCollapsibleState.None || !node.id) return state;
+    const open = this.expanded.get(node.id);
+    if (open === undefined) return state;
+    return open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  }
+
   /**
-   * Redraw only what changed: the same containers in the same order refresh item by item, so that
+   * Redraw only what changed: the same containers in the same order refresh node by node, so that
    * a stopped container does not collapse or reload the rest of the view.
    */
   private onContainersChanged(): void {
@@ -91,28 +162,80 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     this.seen = now;
     const sameSet = before.size === now.size && [...now.keys()].every((id) => before.has(id));
     if (!sameSet || this.docker.state.kind !== 'ready') {
-      this.changed.fire(undefined);
+      this.queue(undefined);
       return;
     }
     for (const [id, sig] of now) {
       if (before.get(id) === sig) continue;
-      const item = this.inView.get(containerItemId(id));
+      const node = this.byId.get(containerItemId(id));
       const info = this.docker.container(id);
-      if (!(item instanceof ContainerItem) || !info) {
-        this.changed.fire(undefined);
+      if (!(node instanceof ContainerItem) || !info) {
+        this.queue(undefined);
         return;
       }
-      item.show(info);
-      this.changed.fire(item);
+      node.show(info);
+      this.queue(node);
     }
   }
 
-  refresh(): void {
-    this.changed.fire(undefined);
+  private queue(node: TreeNode | undefined): void {
+    if (node) this.pendingNodes.add(node);
+    else this.pendingRoot = true;
+    this.schedule();
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
+  private hasPending(): boolean {
+    return this.pendingRoot || this.pendingNodes.size > 0;
   }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, COALESCE_MS);
+  }
+
+  /**
+   * Fires the queued changes, except those for a node whose children (or an ancestor's) are still
+   * loading: they stay queued, and the end of that getChildren schedules them again.
+   */
+  private flush(): void {
+    if (this.pendingRoot) {
+      if (this.loading.has(ROOT)) return;
+      this.pendingRoot = false;
+      this.pendingNodes.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    const ready = [...this.pendingNodes].filter((n) => !this.isLoading(n));
+    for (const n of ready) this.pendingNodes.delete(n);
+    const top = ready.filter((n) => !hasAncestorIn(n, new Set(ready)));
+    if (top.length) this.changed.fire(top);
+  }
+
+  private isLoading(node: TreeNode): boolean {
+    if (this.loading.has(ROOT)) return true;
+    for (let n: TreeNode | undefined = node; n; n = n.parent) if (this.loading.has(n)) return true;
+    return false;
+  }
+}
+
+function hasAncestorIn(node: TreeNode, set: Set<TreeNode>): boolean {
+  for (let p = node.parent; p; p = p.parent) if (set.has(p)) return true;
+  return false;
+}
+
+/** A fresh item from the node's current state; its command acts on the node, never on a drawn copy. */
+function drawn(node: TreeNode, state: vscode.TreeItemCollapsibleState | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label ?? '', state);
+  item.id = node.id;
+  item.description = node.description;
+  item.tooltip = node.tooltip;
+  item.iconPath = node.iconPath;
+  item.contextValue = node.contextValue;
+  item.resourceUri = node.resourceUri;
+  item.accessibilityInformation = node.accessibilityInformation;
+  if (node.command) item.command = { ...node.command, arguments: node.command.arguments?.map((a) => (a instanceof TreeNode && a.id === node.id ? node : a)) };
+  return item;
 }

@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
     errors,
     tree,
     treeView,
+    tree.trackExpansion(treeView),
     grids,
     ...registerCommands(services),
     ...registerDivergence(services, context),

@@ -95,7 +95,7 @@ function waitForDivergence(api: ContainerDbApi, containerId: string, what: strin
 async function statusText(api: ContainerDbApi, expected: string, ms = 10000): Promise<void> {
   const deadline = Date.now() + ms;
   while (api.divergenceStatus!.text !== expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.strictEqual(api.divergenceStatus!.text, expected);
+  assert.strictEqual(api.divergenceStatus!.text, expected, `selection: ${JSON.stringify(api.treeView.selection.map((n) => n.id))} focused ${api.divergenceStatus!.focusedContainer}`);
 }
 
 /** Resolves once some tab satisfies `check` (the tab model follows the workbench asynchronously). */

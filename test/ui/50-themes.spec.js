@@ -141,14 +141,10 @@ module.exports = {
       await chat.waitFor({ timeout: 4000 }).catch(() => {});
     }
     // The user table shows NULLs (and the JSON chat column); open it and expand Mounts for the tree shot.
-    // A click that lands while the tree is being redrawn (the divergence badges of issue 4 arrive
-    // just after a pull) reaches a disposed item ("Actual command not found"): click again.
-    const range = gridFrame(page).locator('#range', { hasText: /rows 1–12 of 12/ });
-    for (let i = 0; i < 3 && !(await range.isVisible().catch(() => false)); i++) {
-      await rowByLabel(page, 'user').click();
-      await range.waitFor({ timeout: 15000 }).catch(() => {});
-    }
-    await range.waitFor({ timeout: 5000 });
+    // One click, even while the divergence badges redraw the tree just after the pull: the tree's
+    // nodes are stable, so the click never reaches a disposed item ("Actual command not found").
+    await rowByLabel(page, 'user').click();
+    await gridFrame(page).locator('#range', { hasText: /rows 1–12 of 12/ }).waitFor();
     const mounts = rowByLabel(page, 'Mounts');
     if ((await mounts.getAttribute('aria-expanded')) !== 'true') await mounts.locator('.monaco-tl-twistie').click();
     await rowByLabel(page, `volume ${NAME}-data → /app/backend/data`).waitFor();

@@ -20,7 +20,7 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
   const divergence = new DivergenceService(s.store, s.docker, hosts, s.log);
   const schemaDocuments = new SchemaDocuments();
   const comparePanels = new ComparePanels(context.extensionUri, divergence, s.docker, s.log);
-  const status = new DivergenceStatusBar(divergence, s.treeView);
+  const status = new DivergenceStatusBar(divergence, s.treeView, s.tree.onDidList);
   s.divergence = divergence;
   s.schemaDocuments = schemaDocuments;
   s.comparePanels = comparePanels;
@@ -35,9 +35,9 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
       return undefined;
     }
   };
-  // The database node as the view holds it is redrawn, and its tables listed again. Only for a
-  // result: a redraw for "comparing…" would land in the middle of the tree's own redraw after the
-  // pull (and the reveal that follows it), which has left the view waiting forever in code-server.
+  // The database node is redrawn and its tables listed again (the tree coalesces this with the
+  // pull's own redraw, and holds it while a node is loading). "Comparing…" shows no badge, so only
+  // a result redraws.
   const redraw = (id: string): void => {
     if (divergence.get(id)?.kind === 'computing') return;
     if (!s.tree.refreshShown(databaseItemId(id))) s.tree.refreshShown(containerItemId(id));

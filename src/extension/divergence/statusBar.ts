@@ -17,23 +17,29 @@ export class DivergenceStatusBar implements vscode.Disposable {
   constructor(
     private readonly divergence: DivergenceService,
     treeView: vscode.TreeView<TreeNode>,
+    onDidList: vscode.Event<void>,
   ) {
     this.item.name = 'Container DB: host vs container';
     this.subscriptions.push(
       this.item,
-      treeView.onDidChangeSelection((e) => {
-        const id = containerIdOf(e.selection[0]);
-        if (id && id !== this.focused) {
-          this.focused = id;
-          this.render();
-        }
-      }),
+      treeView.onDidChangeSelection((e) => this.follow(e.selection[0])),
+      // A selection made while its node was being re-listed arrives empty (VS Code cannot name the
+      // element yet); read it again once the view has the listing.
+      onDidList(() => this.follow(treeView.selection[0])),
       divergence.onDidChange((id) => {
         // A container compared for the first time takes the focus when none is selected.
         if (!this.focused || !divergence.get(this.focused)) this.focused = id;
         if (id === this.focused) this.render();
       }),
     );
+  }
+
+  private follow(node: TreeNode | undefined): void {
+    const id = containerIdOf(node);
+    if (id && id !== this.focused) {
+      this.focused = id;
+      this.render();
+    }
   }
 
   /** The text shown now ('' when hidden), for tests. */

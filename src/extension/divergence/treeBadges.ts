@@ -10,16 +10,22 @@ import type { Divergence } from './divergence';
 
 const ITEM_ID = /^container:([^/]+)\/db(?:\/table\/([^/]+))?$/;
 
-/** Each decorated item's description before its badge: decorating again replaces the badge. */
-const undecorated = new WeakMap<TreeNode, string>();
+/**
+ * Each decorated node's description before its badge, and as decorated: decorating again replaces
+ * the badge, and a description that is neither (the node was updated in place) is the new base.
+ */
+const undecorated = new WeakMap<TreeNode, { base: string; decorated: string | undefined }>();
 
 /** Adds the badge for `node` (if it is a pulled database or one of its tables) to its description. */
 export function decorateNode(node: TreeNode, divergence: (containerId: string) => Divergence | undefined): void {
   const m = node.id ? ITEM_ID.exec(node.id) : null;
   if (!m) return;
-  if (!undecorated.has(node)) undecorated.set(node, typeof node.description === 'string' ? node.description : '');
-  const base = undecorated.get(node)!;
-  node.description = base || undefined;
+  const current = typeof node.description === 'string' ? node.description : undefined;
+  const known = undecorated.get(node);
+  const base = known && known.decorated === current ? known.base : (current ?? '');
+  const record = { base, decorated: base || undefined };
+  undecorated.set(node, record);
+  node.description = record.decorated;
   const state = divergence(m[1]);
   if (!state) return;
   let badge: string | undefined;
@@ -32,7 +38,7 @@ export function decorateNode(node: TreeNode, divergence: (containerId: string) =
     badge = t && tableBadge(t);
   }
   if (!badge) return;
-  node.description = base ? `${base} · ${badge}` : badge;
+  node.description = record.decorated = base ? `${base} · ${badge}` : badge;
 }
 
 /** The container id an item belongs to (every item id of the tree starts with container:<id>). */

@@ -17,6 +17,18 @@ export abstract class TreeNode extends vscode.TreeItem {
   children(_ctx: TreeContext): TreeNode[] {
     return [];
   }
+
+  /**
+   * Takes the state of `fresh` (the same id, listed again): the tree keeps one object per id, since
+   * VS Code keys what it drew (and the commands of drawn items) by the element object.
+   */
+  adopt(fresh: TreeNode): void {
+    const self = this as unknown as Record<string, unknown>;
+    const from = fresh as unknown as Record<string, unknown>;
+    for (const key of Object.keys(self)) if (!(key in from)) delete self[key];
+    for (const key of Object.keys(from)) self[key] = from[key];
+    if (fresh.command?.arguments) this.command = { ...fresh.command, arguments: fresh.command.arguments.map((a) => (a === fresh ? this : a)) };
+  }
 }
 
 /** A labelled folder of other nodes: Mounts, Views, Triggers, System tables, Indexes. */
