@@ -28,6 +28,8 @@
     send({ type: 'loadMore' });
   });
   $('rerun').addEventListener('click', () => send({ type: 'rerun' }));
+  // Reveal / Hide applies to the whole session (grids, results, exports): the extension decides.
+  $('secrets').addEventListener('click', () => send({ type: 'secrets', reveal: !(shown && shown.secretsRevealed) }));
   for (const format of ['csv', 'json', 'markdown']) $(`export-${format}`).addEventListener('click', () => send({ type: 'export', format }));
   onlyDiff.addEventListener('change', () => shown && shown.type === 'compare' && renderCompare(shown));
 
@@ -125,6 +127,11 @@
     notice.textContent = m.notice || '';
     message.textContent = '';
     message.classList.remove('error');
+    const secretsBtn = $('secrets');
+    secretsBtn.textContent = m.secretsRevealed ? 'Hide Secrets' : 'Reveal Secrets';
+    secretsBtn.title = m.secretsRevealed
+      ? 'Secret values are shown as they are, here and in exports: mask them again'
+      : 'Secret values (passwords, API keys, tokens) are masked here and in exports: reveal them for this session';
   }
 
   function renderResult(m) {

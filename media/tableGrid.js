@@ -31,6 +31,8 @@
       send({ type: 'page', move });
     });
   }
+  // Reveal / Hide applies to the whole session (every grid, result and export): the extension decides.
+  $('secrets').addEventListener('click', () => send({ type: 'secrets', reveal: !(page && page.secretsRevealed) }));
   $('copy-cell').addEventListener('click', () => selected && send({ type: 'copyCell', row: selected.row, col: selected.col }));
   $('copy-row').addEventListener('click', () => selected && send({ type: 'copyRow', row: selected.row }));
   $('open-value').addEventListener('click', () => selected && send({ type: 'openValue', row: selected.row, col: selected.col }));
@@ -146,21 +148,28 @@
     /** @type {HTMLButtonElement} */ ($('next')).disabled = !p.hasNext;
     /** @type {HTMLButtonElement} */ ($('last')).disabled = !p.hasNext;
     document.body.classList.remove('busy');
+    const secretsBtn = $('secrets');
+    secretsBtn.textContent = p.secretsRevealed ? 'Hide Secrets' : 'Reveal Secrets';
+    secretsBtn.title = p.secretsRevealed
+      ? 'Secret values are shown as they are: mask them again'
+      : 'Secret values (passwords, API keys, tokens) are masked: reveal them for this session';
+    secretsBtn.classList.toggle('revealed', !!p.secretsRevealed);
 
     grid.replaceChildren();
     const thead = el('thead');
     const hr = el('tr');
     hr.appendChild(el('th', 'rownum', '#'));
-    for (const c of p.columns) {
+    p.columns.forEach((c, i) => {
       const th = el('th');
       th.appendChild(el('span', 'col-name', c.name));
       const badges = [c.type || 'ANY'];
       if (c.pk) badges.push('PK');
       if (c.notNull) badges.push('NOT NULL');
+      if (p.secretColumns && p.secretColumns[i]) badges.push(p.secretsRevealed ? 'SECRET (shown)' : 'SECRET');
       th.appendChild(el('span', 'col-type', badges.join(' · ')));
       th.title = `${c.name} ${badges.join(' ')}`;
       hr.appendChild(th);
-    }
+    });
     thead.appendChild(hr);
     const tbody = el('tbody');
     p.rows.forEach((row, r) => {

@@ -161,12 +161,14 @@ function childEnv(env) {
  * @returns {Promise<{url: string, port: number, pid: number, logFile: string, stop: () => Promise<void>}>}
  */
 async function startCodeServer(opts) {
-  const { userDataDir, extensionsDir, workspace, env = {}, settings = {}, timeoutMs = 60000 } = opts;
+  // workspaceTrust: true runs with Workspace Trust on (the trust prompt and Restricted Mode), for
+  // the test of what an untrusted workspace may not change.
+  const { userDataDir, extensionsDir, workspace, env = {}, settings = {}, timeoutMs = 60000, workspaceTrust = false } = opts;
   const bin = codeServerBin();
   const port = opts.port || (await freePort());
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  writeSettings(userDataDir, settings);
+  writeSettings(userDataDir, workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always', ...settings } : settings);
   const logFile = opts.logFile || path.join(userDataDir, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
   const args = [
@@ -175,7 +177,7 @@ async function startCodeServer(opts) {
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(workspace ? [workspace] : []),

@@ -59,6 +59,14 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
       } else if (affectsListing(e)) void docker.refresh();
       if (affectsTree(e)) tree.refresh();
     }),
+    // Trusting the folder lets its restricted settings (engine, database paths) apply: they may
+    // name another engine or path, so everything is read again.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('Workspace trusted: its containerDb settings now apply.');
+      docker.reset();
+      void docker.refresh();
+      tree.refresh();
+    }),
   );
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);

@@ -54,3 +54,15 @@ export function assertOneLineError(run: CliRun): string {
   if (/\bat .+:\d+:\d+\)?$/m.test(run.stderr)) throw new Error(`stack trace on stderr:\n${run.stderr}`);
   return lines[0];
 }
+
+/** Runs the CLI's main() in this process with captured output (no child process, no bundle needed). */
+export async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (s: string) => ((stdout += s), true) } as unknown as typeof process.stdout,
+    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as typeof process.stderr,
+  });
+  return { code, stdout, stderr };
+}

@@ -8,18 +8,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
+import { runMain } from '../support/cli';
 import { applyToCopy, sqldiffSql } from '../support/diffPairs';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) } as unknown as typeof process.stdout,
-    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as typeof process.stderr,
-  });
-  return { code, stdout, stderr };
-}
+const cli = runMain;
 
 describe('container-db diff (files)', function () {
   this.timeout(60_000);

@@ -1,5 +1,7 @@
 import { diffDatabases, diffSqlStatements, type DatabaseDiff, type TableDiff } from '../../core/diff';
 import { CdbError, errorLine, isCdbError } from '../../core/errors';
+import { secretPolicy, type SecretPolicy } from '../../core/secrets';
+import type { DbHandle, SqlEngine } from '../../core/sqlEngine';
 import type { SnapshotStamp } from '../../core/types';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
@@ -117,15 +119,41 @@ function printHuman(ctx: CliContext, a: LoadedTarget, b: LoadedTarget, diff: Dat
   }
 }
 
+/**
+ * `table.column` of every secret column whose values the --sql statements write (rows inserted or
+ * updated, tables created or rebuilt from B). The statements carry those values as they are: a
+ * masked value would overwrite the secret in the database they are applied to.
+ */
+async function secretsWritten(engine: SqlEngine, b: DbHandle, diff: DatabaseDiff, policy: SecretPolicy, signal: AbortSignal): Promise<string[]> {
+  const found: string[] = [];
+  for (const t of diff.tables) {
+    const rebuilt = t.status === 'only-in-b' || (t.status === 'schema-changed' && !t.rowsCompared);
+    if (!rebuilt && t.inserted === 0 && t.updated === 0) continue;
+    let columns = t.columns;
+    if (rebuilt || columns.length === 0) {
+      const r = await engine.query(b, 'SELECT name FROM pragma_table_info(?)', [t.name], { signal });
+      columns = r.rows.map((row) => String(row[0]));
+    }
+    for (const c of columns) if (policy.isSecretColumn(t.name, c)) found.push(`${t.name}.${c}`);
+  }
+  return found;
+}
+
 export const diffCommand: CliCommand = {
   name: 'diff',
   summary: 'Compare two databases (files or container:NAME[:PATH]): rows paired by PRIMARY KEY as sqldiff --primarykey, and the schema. Exit 0 identical, 1 different, 2 error.',
-  usage: 'diff <A> <B> [--json] [--sql] [--table T]... [--schema-only]   (A, B: FILE or container:NAME[:PATH])',
+  usage: [
+    'diff <A> <B> [--json] [--sql] [--table T]... [--schema-only] [--reveal-secrets]   (A, B: FILE or container:NAME[:PATH])',
+    '',
+    '--sql writes the values of secret columns (passwords, API keys, tokens) as they are, since the',
+    'statements must turn A into B; a note on stderr names those columns (--reveal-secrets: no note).',
+  ].join('\n'),
   options: {
     json: { type: 'boolean' },
     sql: { type: 'boolean' },
     table: { type: 'string', multiple: true },
     'schema-only': { type: 'boolean' },
+    'reveal-secrets': { type: 'boolean' },
   },
   positionals: [2, 2],
   async run(ctx, { values, positionals }) {
@@ -156,6 +184,10 @@ export const diffCommand: CliCommand = {
         images: { a: loadedA.snapshot.bytes, b: loadedB.snapshot.bytes },
       });
       if (values.sql) {
+        if (!values['reveal-secrets'] && !schemaOnly) {
+          const secret = await secretsWritten(engine, b, diff, secretPolicy(), signal);
+          if (secret.length) ctx.err(printable(`note: the SQL holds the values of secret columns (${secret.join(', ')}): keep it as safe as the database.`));
+        }
         for await (const stmt of diffSqlStatements(engine, a, b, { tables, schemaOnly, diff, signal })) ctx.out(stmt);
       } else if (values.json) {
         ctx.out(json(diffJson(textA, loadedA, textB, loadedB, diff)));

@@ -7,6 +7,7 @@ import { missingTables, tableNames, userQueriesSetting, validateUserQueries, typ
 import { runQuickQuery, runSql, type QueryRun } from '../../core/queries/runQuery';
 import { compareResults, type SideBySide } from '../../core/queries/sideBySide';
 import { readSchema } from '../../core/schema';
+import { maskResult, maskSideBySide, secretPolicy, withoutValues, type SecretPolicy } from '../../core/secrets';
 import type { QueryResult, SqlValue } from '../../core/types';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
@@ -107,8 +108,13 @@ async function runOn(ctx: CliContext, targetText: string, what: What, maxRows: n
   const engine = ctx.engine();
   const db = await engine.open(loaded.snapshot, targetText);
   const opts = { signal: ctx.abort.signal, maxRows };
-  const run = what.quick ? await runQuickQuery(engine, db, what.quick, what.given, opts) : await runSql(engine, db, what.sql!, what.given, opts);
-  return { label: targetText, run };
+  try {
+    const run = what.quick ? await runQuickQuery(engine, db, what.quick, what.given, opts) : await runSql(engine, db, what.sql!, what.given, opts);
+    return { label: targetText, run };
+  } catch (err) {
+    // SQLite can quote a cell value in its message (a column used as a JSON path): never on stderr.
+    throw withoutValues(err);
+  }
 }
 
 function sumText(v: number | bigint | null): string {
@@ -165,7 +171,7 @@ export const queryCommand: CliCommand = {
   name: 'query',
   summary: 'Run read-only SQL or a quick query on a database file or a container snapshot, or on both side by side.',
   usage: [
-    'query <target> "<sql>" [--param name=value]... [--format table|csv|json|markdown] [--max-rows N]',
+    'query <target> "<sql>" [--param name=value]... [--format table|csv|json|markdown] [--max-rows N] [--reveal-secrets]',
     '       container-db query <target> --quick <id> [--param name=value]... [--format ...]',
     '       container-db query --both <A> <B> ("<sql>" | --quick <id>) [--param ...] [--format ...]',
     '       container-db query --list [<target>]',
@@ -175,6 +181,10 @@ export const queryCommand: CliCommand = {
     '',
     'A target is a database file or container:NAME[:PATH]. Named parameters (:name, @name, $name)',
     'take their values from --param; numbers bind as numbers, other values as text.',
+    '',
+    'Secrets are masked (••••••••; NULL stays NULL): columns named like a password, token, secret or',
+    'API key, and such keys inside JSON values; --secret-pattern REGEX (matched case-insensitively',
+    'against names) masks more. --reveal-secrets prints them as they are.',
   ].join('\n'),
   options: {
     param: { type: 'string', short: 'p', multiple: true },
@@ -184,6 +194,8 @@ export const queryCommand: CliCommand = {
     both: { type: 'boolean' },
     list: { type: 'boolean' },
     queries: { type: 'string' },
+    'reveal-secrets': { type: 'boolean' },
+    'secret-pattern': { type: 'string' },
   },
   positionals: [0, 3],
   async run(ctx, { values, positionals }) {
@@ -218,13 +230,16 @@ export const queryCommand: CliCommand = {
     if (sql !== undefined && sql.trim() === '') throw new CdbError('USAGE', 'The SQL is empty.');
     const what: What = { quick, sql, given: parseParams(values.param as string[] | undefined) };
     const maxRows = parseMaxRows(values['max-rows'] as string | undefined, format);
+    const pattern = values['secret-pattern'] as string | undefined;
+    const policy: SecretPolicy | undefined = values['reveal-secrets'] ? undefined : secretPolicy(pattern, '--secret-pattern');
 
     if (!values.both) {
       const { run } = await runOn(ctx, positionals[0], what, maxRows);
       const line = paramLine(run, quick);
       if (line) ctx.err(line);
       if (run.notice) ctx.err(`note: ${run.notice}`);
-      ctx.out(render(run.result, format));
+      // Result columns have no table of origin here (any SQL): secrets are recognised by name.
+      ctx.out(render(policy ? maskResult(policy, undefined, run.result) : run.result, format));
       if (run.result.truncated) ctx.err(`(showing the first ${maxRows} rows; --max-rows N to change)`);
       else if (format === 'table' && run.result.columns.length > 0) ctx.err(`(${run.result.rows.length} row${run.result.rows.length === 1 ? '' : 's'})`);
       return 0;
@@ -235,7 +250,9 @@ export const queryCommand: CliCommand = {
     if (line) ctx.err(line);
     if (a.run.notice) ctx.err(`note (A): ${a.run.notice}`);
     if (b.run.notice) ctx.err(`note (B): ${b.run.notice}`);
-    renderBoth(ctx, compareResults(a.run.result, b.run.result), [a.label, b.label], format);
+    // Paired on the real values (a changed secret still shows as changed), masked for display.
+    const cmp = compareResults(a.run.result, b.run.result);
+    renderBoth(ctx, policy ? maskSideBySide(cmp, policy) : cmp, [a.label, b.label], format);
     if (a.run.result.truncated || b.run.result.truncated) ctx.err(`(each side shows at most ${maxRows} rows; --max-rows N to change)`);
     return 0;
   },

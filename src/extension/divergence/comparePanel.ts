@@ -8,8 +8,10 @@ import * as vscode from 'vscode';
 import { webviewPage } from '../webviewPage';
 import { errorLine } from '../../core/errors';
 import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff/types';
+import { maskRows, secretColumns, type SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
 import type { DockerService } from '../dockerService';
+import { secretReveal } from '../secretReveal';
 import { readSettings } from '../settings';
 import { fullText, toCell } from '../tableGrid/cellView';
 import { tableBadge } from './badges';
@@ -32,6 +34,8 @@ export class ComparePanel implements vscode.Disposable {
   /** What the webview was last sent, for tests: what the user sees, as data. */
   lastInit: (HostMessage & { type: 'init' }) | undefined;
   lastRows: (HostMessage & { type: 'rows' }) | undefined;
+  /** The rows of the page shown, as read (secrets included): re-rendered when secrets are revealed or hidden. */
+  private shownPage: { raw: (KeyedRow | UpdatedRow)[]; table: TableDiff } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -56,6 +60,12 @@ export class ComparePanel implements vscode.Disposable {
       }),
       divergence.onDidChange((id) => {
         if (id === containerId && divergence.get(id)?.kind !== 'computing') void this.init(this.kind);
+      }),
+      secretReveal.onDidChange(() => {
+        const shown = this.shownPage;
+        if (!shown || !this.lastRows) return;
+        this.lastRows = { ...this.lastRows, rows: shown.raw.map((r) => toRow(this.lastRows!.kind, r, shown.table.columns, secretReveal.masking(), shown.table)) };
+        this.post(this.lastRows);
       }),
     );
   }
@@ -132,7 +142,10 @@ export class ComparePanel implements vscode.Disposable {
         : { rows: [], after: undefined };
       if (seq !== this.seq) return { type: 'error', message: 'superseded' };
       this.cursors[page + 1] = result.after;
-      const rows = (result.rows as (KeyedRow | UpdatedRow)[]).map((r) => toRow(kind, r, table.columns));
+      const raw = result.rows as (KeyedRow | UpdatedRow)[];
+      this.shownPage = { raw, table };
+      const policy = secretReveal.masking();
+      const rows = raw.map((r) => toRow(kind, r, table.columns, policy, table));
       const msg: HostMessage & { type: 'rows' } = { type: 'rows', kind, page, pageSize, total, rows, hasPrev: page > 0, hasNext: result.after !== undefined };
       this.lastRows = msg;
       return this.post(msg);
@@ -189,16 +202,29 @@ function keyText(key: SqlValue[]): string {
   return text.length > KEY_TEXT_LIMIT ? `${text.slice(0, KEY_TEXT_LIMIT)}…` : text;
 }
 
-export function toRow(kind: CompareKind, r: KeyedRow | UpdatedRow, columns: string[]): CompareRow {
+/**
+ * One row pair for the webview. With a `policy`, secrets are masked: the values of the table's
+ * secret columns (a changed secret still shows as changed, with both sides masked), secret parts
+ * of JSON text, and the key when a key column is secret.
+ */
+export function toRow(
+  kind: CompareKind,
+  r: KeyedRow | UpdatedRow,
+  columns: string[],
+  policy?: SecretPolicy,
+  table?: Pick<TableDiff, 'name' | 'keyColumns'>,
+): CompareRow {
+  const cellsOf = (values: SqlValue[]) => (policy ? maskRows(policy, table?.name, columns, [values])[0] : values).map(toCell);
+  const keyOf = (key: SqlValue[]) => (policy && table && secretColumns(policy, table.name, table.keyColumns).some(Boolean) ? maskRows(policy, table.name, table.keyColumns, [key])[0] : key);
   if (kind === 'updated') {
     const u = r as UpdatedRow;
     const changed = u.changedColumns.map((c) => columns.indexOf(c)).filter((i) => i >= 0);
-    return { key: keyText(u.key), left: u.a.map(toCell), right: u.b.map(toCell), changed };
+    return { key: keyText(keyOf(u.key)), left: cellsOf(u.a), right: cellsOf(u.b), changed };
   }
   const k = r as KeyedRow;
-  const cells = k.values.map(toCell);
+  const cells = cellsOf(k.values);
   // Deleted = only in A (the host, left); inserted = only in B (the container, right).
-  return kind === 'deleted' ? { key: keyText(k.key), left: cells, right: null, changed: [] } : { key: keyText(k.key), left: null, right: cells, changed: [] };
+  return kind === 'deleted' ? { key: keyText(keyOf(k.key)), left: cells, right: null, changed: [] } : { key: keyText(keyOf(k.key)), left: null, right: cells, changed: [] };
 }
 
 function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {

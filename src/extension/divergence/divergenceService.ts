@@ -70,6 +70,8 @@ export class DivergenceService implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('containerDb.hostDatabasePath')) this.hostChanged('setting changed');
       }),
+      // The workspace's hostDatabasePath is ignored until the folder is trusted.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.hostChanged('workspace trusted')),
     );
   }
 

@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import { CdbError } from '../../core/errors';
 import { exportFormats, type ExportFormat } from '../../core/queries/export';
+import { maskResult } from '../../core/secrets';
 import { quoteIdent } from '../../core/sqlIdent';
 import { newSqlQueryCommand, runConsoleQueryCommand, switchConsoleDatabaseCommand } from '../console/consoleCommands';
 import { SqlConsoles } from '../console/sqlConsoles';
 import { HostDatabases } from '../divergence/hostDatabase';
 import type { Services } from '../services';
+import { secretReveal } from '../secretReveal';
 import { defaultWorkerPath } from '../snapshotStore';
 import { HostDatabaseFinder } from './hostDatabaseFile';
 import { exportTo, pickFormat, type ExportDestination } from './exportResult';
@@ -111,12 +113,16 @@ export function registerQueries(s: Services, context: vscode.ExtensionContext): 
           const o = await databases.open(ref, signal);
           return o.engine.query(o.db, `SELECT * FROM ${quoteIdent(tableName)}`, undefined, { signal });
         });
-        return exportTo(result, format, tableName, destinationOf(e.to));
+        // The table is known here: its own secret columns (auth.password, ...) are masked, not just names that look secret.
+        const policy = secretReveal.masking();
+        return exportTo(policy ? maskResult(policy, tableName, result) : result, format, tableName, destinationOf(e.to));
       },
     },
   };
 
   return [
+    // Reveal / Hide Secret Values: one switch for the grids, results, exports and compare views.
+    ...secretReveal.register(s.log),
     runner,
     databases,
     panels,

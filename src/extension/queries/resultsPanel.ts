@@ -10,7 +10,9 @@ import { errorLine, isCdbError } from '../../core/errors';
 import { cellText, type ExportableResult, type ExportFormat } from '../../core/queries/export';
 import type { QueryRun } from '../../core/queries/runQuery';
 import type { SideBySide, SideTotals } from '../../core/queries/sideBySide';
+import { maskResult, maskSideBySide, withoutValues, type SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
+import { HIDE_SECRETS_COMMAND, REVEAL_SECRETS_COMMAND, secretReveal } from '../secretReveal';
 import type { ErrorReporter } from '../errorReporter';
 import { fullText, looksLikeJson, prettyJson, toCell } from '../tableGrid/cellView';
 import type { QueryRunner } from './queryRunner';
@@ -53,9 +55,10 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
-  /** What is shown, as data (tests read it). */
+  /** What the query returned, secrets included (tests read it); `shown()` is what the panel shows and exports. */
   content: ResultsContent | undefined;
   lastMessage: ResultsHostMessage | undefined;
+  private masked: { from: ResultsContent; policy: SecretPolicy; value: ResultsContent } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -79,6 +82,10 @@ export class ResultsPanel implements vscode.Disposable {
         }
         void this.handle(msg).catch((err) => this.errors.report(this.job?.title ?? 'Query results', err));
       }),
+      // Reveal / hide (or a new pattern) re-renders the result already read; nothing runs again.
+      secretReveal.onDidChange(() => {
+        if (this.content && (this.lastMessage?.type === 'result' || this.lastMessage?.type === 'compare')) this.post(toMessage(this.shown()!, this.limit));
+      }),
     );
   }
 
@@ -101,10 +108,12 @@ export class ResultsPanel implements vscode.Disposable {
       if (seq === this.seq) {
         this.limit = limit;
         this.content = content;
-        this.post(toMessage(content, limit));
+        this.post(toMessage(this.shown()!, limit));
       }
       return content;
-    } catch (err) {
+    } catch (caught) {
+      // SQLite can quote a cell value in its message (a column used as a JSON path): not on screen, not in the log.
+      const err = withoutValues(caught);
       if (seq === this.seq) {
         const message = isCdbError(err, 'CANCELLED') ? 'The query was cancelled. Run it again with the ↻ button.' : errorLine(err);
         this.content = undefined;
@@ -121,7 +130,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   /** The result as a table for export: one result set, or both sides in one table with a status column. */
   exportable(): ExportableResult | undefined {
-    const c = this.content;
+    const c = this.shown();
     if (!c) return undefined;
     if (c.kind === 'single') return c.run.result;
     const { cmp } = c;
@@ -130,6 +139,15 @@ export class ResultsPanel implements vscode.Disposable {
     const blankB: SqlValue[] = cmp.columnsB.map(() => null);
     const rows = cmp.pairs.map((p) => [p.status as SqlValue, ...(p.a ?? blankA), ...(p.b ?? blankB)]);
     return { columns, rows };
+  }
+
+  /** The content as shown and exported: secrets masked unless revealed for the session. */
+  shown(): ResultsContent | undefined {
+    const c = this.content;
+    const policy = secretReveal.masking();
+    if (!c || !policy) return c;
+    if (this.masked?.from !== c || this.masked.policy !== policy) this.masked = { from: c, policy, value: maskContent(c, policy) };
+    return this.masked.value;
   }
 
   dispose(): void {
@@ -155,6 +173,9 @@ export class ResultsPanel implements vscode.Disposable {
       case 'export':
         await this.exporter(this, msg.format);
         return;
+      case 'secrets':
+        await vscode.commands.executeCommand(msg.reveal ? REVEAL_SECRETS_COMMAND : HIDE_SECRETS_COMMAND);
+        return;
       case 'copyCell': {
         const v = this.value(msg.row, msg.col, msg.side);
         if (v !== undefined) await vscode.env.clipboard.writeText(fullText(v));
@@ -172,7 +193,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private value(row: number, col: number, side: 'a' | 'b'): SqlValue | undefined {
-    const c = this.content;
+    const c = this.shown();
     if (!c) return undefined;
     const r = c.kind === 'single' ? c.run.result.rows[row] : c.cmp.pairs[row]?.[side];
     return r && col < r.length ? r[col] : undefined;
@@ -194,10 +215,20 @@ function sideSummary(label: string, run: QueryRun, totals: SideTotals): SideSumm
   return { label, columns: run.result.columns, rows: totals.rows, truncated: run.result.truncated, sums: totals.sums.map((s) => (s === null ? null : String(s))) };
 }
 
+/**
+ * A result with its secrets masked. Result columns have no table (ad-hoc SQL), so they are judged
+ * by name; a secret column's total is dropped too, as a sum is derived from the values.
+ */
+export function maskContent(c: ResultsContent, policy: SecretPolicy): ResultsContent {
+  const maskRun = (run: QueryRun): QueryRun => ({ ...run, result: maskResult(policy, undefined, run.result) });
+  if (c.kind === 'single') return { ...c, run: maskRun(c.run) };
+  return { ...c, a: { ...c.a, run: maskRun(c.a.run) }, b: { ...c.b, run: maskRun(c.b.run) }, cmp: maskSideBySide(c.cmp, policy) };
+}
+
 function toMessage(c: ResultsContent, limit: number): ResultsHostMessage {
   if (c.kind === 'single') {
     const r = c.run.result;
-    return { type: 'result', title: c.title, source: c.source, params: paramsText(c.run), notice: c.run.notice, columns: r.columns, rows: r.rows.map((row) => row.map(toCell)), truncated: r.truncated, limit, ms: c.ms };
+    return { type: 'result', title: c.title, source: c.source, params: paramsText(c.run), notice: c.run.notice, columns: r.columns, rows: r.rows.map((row) => row.map(toCell)), truncated: r.truncated, limit, ms: c.ms, secretsRevealed: secretReveal.revealed };
   }
   const { cmp } = c;
   const indexInB = cmp.columnsA.map((n, i) => (cmp.columnsA.length === cmp.columnsB.length && cmp.columnsB[i] === n ? i : cmp.columnsB.indexOf(n)));
@@ -220,6 +251,7 @@ function toMessage(c: ResultsContent, limit: number): ResultsHostMessage {
     })),
     limit,
     ms: c.ms,
+    secretsRevealed: secretReveal.revealed,
   };
 }
 
@@ -236,6 +268,7 @@ function resultsHtml(webview: vscode.Webview, media: vscode.Uri): string {
     <button id="load-more" class="secondary" title="Run again with a higher row limit (containerDb.maxResultRows)" hidden>Load more</button>
     <label id="only-diff-label" class="toggle" hidden><input type="checkbox" id="only-diff"> Only differences</label>
     <button id="rerun" class="secondary" title="Run the query again">↻ Run again</button>
+    <button id="secrets" class="secondary" title="Secret values (passwords, API keys, tokens) are masked here and in exports: reveal them for this session">Reveal Secrets</button>
     <button id="export-csv" class="secondary" title="Export as CSV (RFC 4180): copy or save">CSV</button>
     <button id="export-json" class="secondary" title="Export as JSON: copy or save">JSON</button>
     <button id="export-markdown" class="secondary" title="Export as a Markdown table: copy or save">Markdown</button>

@@ -40,6 +40,8 @@ export type ResultsHostMessage =
       /** The row limit this run used. */
       limit: number;
       ms: number;
+      /** Secret values are shown as they are (Reveal Secret Values); otherwise they are masked. */
+      secretsRevealed: boolean;
     }
   | {
       type: 'compare';
@@ -53,6 +55,8 @@ export type ResultsHostMessage =
       pairs: ComparedRow[];
       limit: number;
       ms: number;
+      /** Secret values are shown as they are (Reveal Secret Values); otherwise they are masked. */
+      secretsRevealed: boolean;
     }
   | { type: 'error'; title: string; source: string; message: string };
 
@@ -61,6 +65,7 @@ export type ResultsWebviewMessage =
   | { type: 'loadMore' }
   | { type: 'rerun' }
   | { type: 'export'; format: ExportFormat }
+  | { type: 'secrets'; reveal: boolean }
   | { type: 'copyCell'; row: number; col: number; side: 'a' | 'b' }
   | { type: 'openValue'; row: number; col: number; side: 'a' | 'b' };
 
@@ -75,6 +80,8 @@ export function parseResultsMessage(raw: unknown): ResultsWebviewMessage | undef
       return { type: m.type };
     case 'export':
       return exportFormats.includes(m.format as ExportFormat) ? { type: 'export', format: m.format as ExportFormat } : undefined;
+    case 'secrets':
+      return typeof m.reveal === 'boolean' ? { type: 'secrets', reveal: m.reveal } : undefined;
     case 'copyCell':
     case 'openValue':
       return idx(m.row) && idx(m.col) && (m.side === 'a' || m.side === 'b') ? { type: m.type, row: m.row, col: m.col, side: m.side } : undefined;

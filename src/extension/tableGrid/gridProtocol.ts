@@ -32,6 +32,10 @@ export type HostMessage =
       hasPrev: boolean;
       hasNext: boolean;
       ms: number;
+      /** Per column: holds secrets (masked unless revealed). */
+      secretColumns: boolean[];
+      /** Secret values are shown as they are (the session's Reveal Secret Values). */
+      secretsRevealed: boolean;
     }
   | { type: 'detail'; row: number; col: number; text: string; more: number; json: boolean; pretty: boolean }
   | { type: 'error'; message: string };
@@ -44,7 +48,9 @@ export type WebviewMessage =
   | { type: 'copyCell'; row: number; col: number }
   | { type: 'copyRow'; row: number }
   | { type: 'openValue'; row: number; col: number }
-  | { type: 'detail'; row: number; col: number; pretty: boolean };
+  | { type: 'detail'; row: number; col: number; pretty: boolean }
+  /** The toolbar's Reveal / Hide button: runs the command, which applies to every panel. */
+  | { type: 'secrets'; reveal: boolean };
 
 const MOVES: readonly string[] = ['first', 'prev', 'next', 'last', 'reload'];
 
@@ -62,6 +68,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return idx(m.row) && idx(m.col) ? { type: m.type, row: m.row, col: m.col } : undefined;
     case 'copyRow':
       return idx(m.row) ? { type: 'copyRow', row: m.row } : undefined;
+    case 'secrets':
+      return typeof m.reveal === 'boolean' ? { type: 'secrets', reveal: m.reveal } : undefined;
     case 'detail':
       return idx(m.row) && idx(m.col) && typeof m.pretty === 'boolean' ? { type: 'detail', row: m.row, col: m.col, pretty: m.pretty } : undefined;
     default:

@@ -7,9 +7,11 @@ import * as vscode from 'vscode';
 import { webviewPage } from '../webviewPage';
 import { errorLine } from '../../core/errors';
 import { Page, PageCursor, PageDirection, readPage } from '../../core/tablePage';
-import type { TableInfo } from '../../core/types';
+import { maskRows, secretColumns } from '../../core/secrets';
+import type { SqlValue, TableInfo } from '../../core/types';
 import type { ErrorReporter } from '../errorReporter';
 import { formatClock } from '../format';
+import { secretReveal, REVEAL_SECRETS_COMMAND, HIDE_SECRETS_COMMAND } from '../secretReveal';
 import { readSettings } from '../settings';
 import type { DatabaseEntry, SnapshotStore } from '../snapshotStore';
 import { DETAIL_TEXT_LIMIT, fullText, looksLikeJson, prettyJson, rowAsJson, toCell } from './cellView';
@@ -24,6 +26,8 @@ export interface GridTarget {
 
 export class TableGridPanel implements vscode.Disposable {
   private page: Page | undefined;
+  /** The page's rows as shown: secrets masked unless revealed (copy, detail and open read these too). */
+  private shown: SqlValue[][] = [];
   private entry: DatabaseEntry | undefined;
   private seq = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -56,6 +60,10 @@ export class TableGridPanel implements vscode.Disposable {
         const now = store.get(id);
         // A re-pull replaced the snapshot: show the new data from the first page.
         if (id === target.containerId && now && now !== this.entry) void this.load('first');
+      }),
+      // Reveal / hide (or a new pattern) re-renders the same page from the values already read.
+      secretReveal.onDidChange(() => {
+        if (this.lastPage && this.page) this.post(this.repaint(this.lastPage, this.page));
       }),
     );
   }
@@ -90,19 +98,30 @@ export class TableGridPanel implements vscode.Disposable {
         title: table.name,
         source: `${entry.containerName}:${entry.path} · pulled ${formatClock(entry.snapshot.stamp.pulledAt)}`,
         columns: gridColumns(page.columns, table),
-        rows: page.rows.map((r) => r.map(toCell)),
+        rows: [],
         offset: page.cursor.offset,
         total: page.total,
         hasPrev: page.cursor.offset > 0,
         hasNext: page.cursor.offset + page.rows.length < page.total,
         ms,
+        secretColumns: [],
+        secretsRevealed: false,
       };
-      this.lastPage = msg;
-      return this.post(msg);
+      return this.post(this.repaint(msg, page));
     } catch (err) {
       this.errors.report(`Open table ${this.target.tableName}`, err);
       return this.post({ type: 'error', message: errorLine(err) });
     }
+  }
+
+  /** `msg` with the rows of `page` as they are to be shown now (masked or revealed); remembered as lastPage. */
+  private repaint(msg: HostMessage & { type: 'page' }, page: Page): HostMessage & { type: 'page' } {
+    const policy = secretReveal.masking();
+    const tableName = this.target.tableName;
+    this.shown = policy ? maskRows(policy, tableName, page.columns, page.rows) : page.rows;
+    const secret = secretColumns(secretReveal.policy(), tableName, page.columns);
+    this.lastPage = { ...msg, rows: this.shown.map((r) => r.map(toCell)), secretColumns: secret, secretsRevealed: !policy };
+    return this.lastPage;
   }
 
   dispose(): void {
@@ -128,8 +147,11 @@ export class TableGridPanel implements vscode.Disposable {
         if (v !== undefined) await vscode.env.clipboard.writeText(fullText(v));
         return;
       }
+      case 'secrets':
+        await vscode.commands.executeCommand(msg.reveal ? REVEAL_SECRETS_COMMAND : HIDE_SECRETS_COMMAND);
+        return;
       case 'copyRow': {
-        const row = this.page?.rows[msg.row];
+        const row = this.shown[msg.row];
         if (row) await vscode.env.clipboard.writeText(rowAsJson(this.page!.columns, row));
         return;
       }
@@ -154,8 +176,14 @@ export class TableGridPanel implements vscode.Disposable {
     }
   }
 
+  /** The whole value of a cell as Copy Cell copies it (masked while secrets are hidden). */
+  cellText(row: number, col: number): string | undefined {
+    const v = this.value(row, col);
+    return v === undefined ? undefined : fullText(v);
+  }
+
   private value(row: number, col: number) {
-    const r = this.page?.rows[row];
+    const r = this.shown[row];
     return r && col < r.length ? r[col] : undefined;
   }
 
@@ -196,6 +224,7 @@ function gridHtml(webview: vscode.Webview, media: vscode.Uri): string {
     <span id="range" class="range" aria-live="polite"></span>
     <button id="next" title="Next page">Next</button>
     <button id="last" title="Last page">Last</button>
+    <button id="secrets" class="secondary" title="Secret values (passwords, API keys, tokens) are masked: reveal them for this session">Reveal Secrets</button>
   </div>
 </header>
 <main id="grid-wrap" class="grid-wrap" tabindex="0"><table id="grid" class="grid"></table><p id="message" class="message"></p></main>
