@@ -31,11 +31,18 @@ describe('Faults under a running extension (real Docker engine behind a killable
   let api: ContainerDbApi;
   let tmp: string;
   let dbFile: string;
+  let hostDb: string;
+  let hostShaAtStart: string;
+  let startedAt: number;
   let unixProxy: EngineProxy;
   let tcpProxy: EngineProxy;
   const config = () => vscode.workspace.getConfiguration('containerDb');
 
   before(async () => {
+    startedAt = Math.floor(Date.now() / 1000) - 1;
+    const workspace = process.env.CDB_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
+    hostDb = path.join(workspace, 'backend', 'data', 'webui.db');
+    hostShaAtStart = sha256(hostDb);
     await removeByPrefix(PREFIX);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
     // Large enough that a pull held after 1 MiB is truly in the middle.
@@ -199,5 +206,17 @@ describe('Faults under a running extension (real Docker engine behind a killable
     const elsewhere = path.join(tmp, 'saved.db');
     assert.strictEqual(await vscode.commands.executeCommand('containerDb.saveSnapshot', NAME, vscode.Uri.file(elsewhere)), elsewhere);
     assert.strictEqual(sha256(elsewhere), sha256(dbFile));
+  });
+
+  it('through all of that, nothing ran in the container and nothing was written to either database', async () => {
+    // Every pull above was compared with the workspace's host database, and read the container's.
+    assert.strictEqual(sha256(hostDb), hostShaAtStart, 'the host database changed');
+    const inContainer = await docker(['exec', NAME, 'sha256sum', '/app/backend/data/webui.db'], { check: true });
+    assert.strictEqual(inContainer.stdout.split(' ')[0], sha256(dbFile), "the container's database changed");
+    // The engine's own record of execs in the fixture container since the suite began: only the
+    // sha256sum just above (which also shows that such an exec is recorded at all).
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const events = await docker(['events', '--since', String(startedAt), '--until', until, '--filter', `container=${NAME}`, '--filter', 'event=exec_create', '--format', '{{.Action}}'], { check: true });
+    assert.deepStrictEqual(events.stdout.trim().split('\n'), ['exec_create: sha256sum /app/backend/data/webui.db'], 'the extension ran something in the container');
   });
 });
