@@ -8,46 +8,13 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar } = require('./steps');
 
 const PREFIX = 'cdbt-d2-ui-';
 const NAME = `${PREFIX}owui`;
 const CHATS = 250;
 
-function fixtures() {
-  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js');
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
-  return require(file);
-}
-
-/** Tree rows of the side bar, by the text they show. */
-function treeRow(page, text) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
-}
-
-/** The tree row whose label (not description) is exactly `label`. */
-function rowByLabel(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-/** The grid's document: VS Code nests a webview's content two iframes deep. */
-function gridFrame(page) {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
-
 let tmp;
-
-/** Drags the side bar's edge so that descriptions are readable in the screenshots. */
-async function widenSideBar(page, width) {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const edge = box.x + box.width;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(edge - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-}
 
 module.exports = {
   'a fixture Open WebUI container runs': async (_page, ctx) => {

@@ -9,6 +9,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
+const { fixtures, rowByLabel, webviewFrame, widenSideBar } = require('./steps');
 
 const PREFIX = 'cdbt-g-ui-';
 const NAME = `${PREFIX}owui`;
@@ -20,32 +21,6 @@ UPDATE user SET name = name || '!' WHERE rowid <= 2;
 CREATE TABLE container_only(id INTEGER PRIMARY KEY, note TEXT);
 INSERT INTO container_only VALUES (1, 'a'), (2, 'b');
 `;
-
-function fixtures() {
-  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js');
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
-  return require(file);
-}
-
-function rowByLabel(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-/** The active webview's document: VS Code nests a webview's content two iframes deep. */
-function webviewFrame(page) {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
-
-async function widenSideBar(page, width) {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-}
 
 let tmp;
 let hostUsage;

@@ -4,6 +4,7 @@
 // at a socket that does not exist through the Settings editor, as a wrong DOCKER_HOST would do.
 'use strict';
 
+const { showContainerDb: showView } = require('./steps');
 const MISSING = '/tmp/cdbt-d2-ui-no-engine.sock';
 
 /** Sets containerDb.dockerHost in the Settings editor, as a person would. */
@@ -22,14 +23,6 @@ async function setDockerHost(page, ctx, value) {
   await input.fill(value);
   await input.press('Tab');
   await page.keyboard.press('Control+W').catch(() => {});
-}
-
-/** Shows the Container DB side bar (a click on its activity bar item when open would close it). */
-async function showView(page, ctx) {
-  const title = page.locator('.part.sidebar .title-label', { hasText: /Container DB/i });
-  if (await title.isVisible().catch(() => false)) return;
-  await ctx.activityBarItem(page, 'Container DB').click();
-  await title.waitFor();
 }
 
 module.exports = {

@@ -9,29 +9,11 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar } = require('./steps');
 
 const PREFIX = 'cdbt-d3-ui-cancel-';
 const NAME = `${PREFIX}owui`;
 const DB_PATH = '/app/backend/data/webui.db';
-
-function fixtures() {
-  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js');
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
-  return require(file);
-}
-
-function treeRow(page, text) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
-}
-
-function rowByLabel(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-function gridFrame(page) {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
 
 /** The progress toast of a pull of NAME, and its Cancel button. */
 function progressToast(page) {
@@ -50,16 +32,6 @@ async function cancelPull(page, ctx, shot) {
   await cancel.waitFor();
   await ctx.screenshot(page, shot);
   await cancel.click();
-}
-
-async function widenSideBar(page, width) {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 let tmp;

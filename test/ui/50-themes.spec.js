@@ -7,6 +7,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar } = require('./steps');
 
 const PREFIX = 'cdbt-d3-ui-theme-';
 const NAME = `${PREFIX}owui`;
@@ -19,25 +20,6 @@ const THEMES = [
   { theme: 'Default High Contrast Light', body: 'hc-light', shot: 'high-contrast-light' },
 ];
 
-function fixtures() {
-  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js');
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
-  return require(file);
-}
-
-function treeRow(page, text) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
-}
-
-function rowByLabel(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-function gridFrame(page) {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
-
 /** Picks a colour theme as a person does: Preferences: Color Theme, type its name, Enter. */
 async function setTheme(page, ctx, { theme, body }) {
   if (await page.locator(`.monaco-workbench.${body}`).count()) return;
@@ -49,16 +31,6 @@ async function setTheme(page, ctx, { theme, body }) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.monaco-workbench.${body}`).waitFor({ timeout: 20000 });
-}
-
-async function widenSideBar(page, width) {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 /** Parses "rgb(r, g, b)" / "rgba(r, g, b, a)". */

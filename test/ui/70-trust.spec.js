@@ -11,6 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const cs = require('../../scripts/codeServer');
+const { fixtures, rowByLabel } = require('./steps');
 
 const PREFIX = 'cdbt-t-ui-';
 const NAME = `${PREFIX}owui`;
@@ -18,22 +19,13 @@ const EVIL_SOCKET = `/tmp/${PREFIX}not-an-engine.sock`;
 const EVIL_PATH = '/somewhere/else/evil.db';
 const DEFAULT_PATH = '/app/backend/data/webui.db';
 
-function fixtures() {
-  return require(path.join(__dirname, '..', '..', 'out', 'test', 'support', 'dockerFixtures.js'));
-}
-
-function rowByLabel(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
 let tmp;
 let server;
 let context;
 let page;
 
 module.exports = {
-  'a workspace whose settings point the engine and the database path elsewhere opens untrusted': async (mainPage, ctx) => {
+  'a second code-server with Workspace Trust on, and a workspace whose settings point the engine and the database path elsewhere': async (mainPage, ctx) => {
     const fx = fixtures();
     await fx.removeByPrefix(PREFIX);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
@@ -50,6 +42,11 @@ module.exports = {
     const extensionsDir = path.join(tmp, 'extensions');
     cs.installVsix(ctx.vsix, { userDataDir, extensionsDir });
     server = await cs.startCodeServer({ userDataDir, extensionsDir, workspace, workspaceTrust: true, logFile: path.join(ctx.artifacts, 'code-server-trust.log') });
+    server.workspace = workspace;
+  },
+
+  'it opens with the trust prompt, answered "No": Restricted Mode': async (mainPage, ctx) => {
+    const workspace = server.workspace;
     context = await mainPage.context().browser().newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     page.on('dialog', (d) => d.dismiss());

@@ -15,9 +15,11 @@ import { CdbError } from '../../src/core/errors';
 import { Rng, hugeNumberAt, mutate, randomChunks, bitFlips, splice, truncate, shift } from '../support/mutators';
 import { makeTempDir, makeWalFixture, rechecksumWal, walFrames, writeFile } from '../support/sqliteFixtures';
 
-const TAR_CASES = 2500;
-const WAL_CASES = 2000;
-const DIFFERENTIAL_CASES = 12;
+/** `npm run soak` multiplies the case counts (CDB_FUZZ_SCALE=20); CI runs them as written. */
+const SCALE = Math.max(1, Math.floor(Number(process.env.CDB_FUZZ_SCALE) || 1));
+const TAR_CASES = 2500 * SCALE;
+const WAL_CASES = 2000 * SCALE;
+const DIFFERENTIAL_CASES = 12 * SCALE;
 
 async function* fromIterable(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield* chunks;
@@ -45,7 +47,7 @@ function expectCdbError(err: unknown, seed: number, what: string): void {
 }
 
 describe('fuzz: byte parsers', function () {
-  this.timeout(60000);
+  this.timeout(60000 * SCALE);
   let tmp: string;
   before(() => {
     tmp = makeTempDir('cdb-fuzz-');
