@@ -27,4 +27,5 @@ export const globalOptions: OptionSpec = {
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
   'max-size': { type: 'string' },
+  freeze: { type: 'boolean' },
 };

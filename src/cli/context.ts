@@ -19,7 +19,7 @@ export class CliContext {
   constructor(
     readonly stdout: Output,
     readonly stderr: Output,
-    readonly globals: { host?: string; context?: string; verbose: boolean; maxBytes?: number },
+    readonly globals: { host?: string; context?: string; verbose: boolean; maxBytes?: number; freeze?: boolean },
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 

@@ -24,6 +24,8 @@ function helpText(): string {
     '  -H, --host URL      Docker engine (unix://, tcp://, ssh://); default: DOCKER_HOST, the Docker context, the local socket',
     '      --context NAME  Docker context to use',
     '      --max-size N    largest database to pull (e.g. 500M, 2G; default 2G)',
+    '      --freeze        pause the container while its files are copied (docker pause), for a',
+    '                      database a busy writer never leaves still; the app is frozen meanwhile',
     '  -v, --verbose       show stack traces on errors',
     '  -h, --help          help for a command',
     '',
@@ -78,6 +80,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       context: values.context as string | undefined,
       verbose,
       maxBytes: typeof values['max-size'] === 'string' ? parseSize(values['max-size']) : undefined,
+      freeze: values.freeze === true,
     });
     return await command.run(ctx, { values, positionals: parsed.positionals });
   } catch (err) {

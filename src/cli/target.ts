@@ -45,6 +45,6 @@ export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOv
       `Container '${container.name}' uses a ${location.unsupported.kind} database (DATABASE_URL), which this tool cannot open; it reads SQLite files only.`,
     );
   }
-  const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal });
+  const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal, freeze: ctx.globals.freeze });
   return { target, container, snapshot };
 }

@@ -7,12 +7,12 @@
  */
 import * as posix from 'node:path/posix';
 import { CdbError, cancelled, isCdbError, throwIfAborted } from './errors';
-import type { DockerConnection } from './dockerConnection';
 import { isRegularFile, pullFile, resolvePath, statPath } from './archivePull';
 import { applyWal } from './walReplay';
 import { rollbackJournal } from './journalRollback';
 import { isHotJournal, parseSqliteHeader } from './sqliteHeader';
 import { DEFAULT_MAX_BYTES, allocateShared, sha256Hex, tooLargeError } from './sharedBytes';
+import { engineError, type DockerConnection } from './dockerConnection';
 import type { ContainerRef, JournalState, PathStat, PullOptions, Snapshot, SnapshotStamp } from './types';
 
 export type CompanionKind = 'db' | 'wal' | 'journal';
@@ -116,7 +116,7 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
   // copies under a ~1,000 rows/s writer were torn), so it is never handed out, not even flagged.
   // A stable copy with a hot journal we could not roll back is the file as of its last commit.
   if (best.rank < 2) {
-    throw new CdbError('MID_WRITE', `${source.displayName} kept changing while it was copied (${maxAttempts} attempts): a writer is busy with it, and a copy now could mix two moments. Pull again in a moment.`);
+    throw new CdbError('MID_WRITE', `${source.displayName} kept changing while it was copied (${maxAttempts} attempts): a writer is busy with it, and a copy now could mix two moments. Pull again in a moment, or with the container paused for the copy (--freeze / containerDb.freezeWhileCopying).`);
   }
   return { bytes: best.built.bytes, stamp: stampOf(best.built, maxAttempts, [MID_WRITE_WARNING]) };
 }
@@ -214,17 +214,53 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
  * Works on running and stopped containers; symbolic links are followed, and the companions are
  * looked for beside the file the link names, as SQLite's unix VFS does.
  */
+export interface PullSnapshotOptions extends ConsistentCopyOptions {
+  /**
+   * Pause the container (the cgroup freezer: `docker pause`) while its files are copied, so that a
+   * writer cannot move them: the copy settles at once, and a transaction caught half-way is rolled
+   * back from its journal or left out of the WAL, as SQLite's recovery would. The app is frozen for
+   * the length of the copy, so this is the user's choice, never the default. Nothing is written.
+   */
+  freeze?: boolean;
+}
+
 export async function pullSnapshot(
   conn: DockerConnection,
   container: Pick<ContainerRef, 'id' | 'name' | 'image'>,
   path: string,
-  opts: ConsistentCopyOptions = {},
+  opts: PullSnapshotOptions = {},
 ): Promise<Snapshot> {
   const source = containerSource(conn, container, path, opts.maxBytes ?? DEFAULT_MAX_BYTES);
-  const { bytes, stamp } = await takeConsistentCopy(source, opts);
+  const thaw = opts.freeze ? await freezeContainer(conn, container) : undefined;
+  let copy: { bytes: Uint8Array; stamp: CopyStamp };
+  try {
+    copy = await takeConsistentCopy(source, opts);
+  } finally {
+    await thaw?.();
+  }
+  const { bytes, stamp } = copy;
   return {
     bytes,
     stamp: { containerId: container.id, containerName: container.name, image: container.image, path, origin: 'container', ...stamp },
+  };
+}
+
+/** Pauses a running container; returns what unpauses it (nothing to do for one not running). */
+async function freezeContainer(conn: DockerConnection, container: Pick<ContainerRef, 'id' | 'name'>): Promise<(() => Promise<void>) | undefined> {
+  const handle = conn.docker.getContainer(container.id);
+  try {
+    const info = await handle.inspect();
+    if (!info.State.Running || info.State.Paused) return undefined;
+    await handle.pause();
+  } catch (err) {
+    throw engineError(err, conn.endpoint);
+  }
+  return async () => {
+    try {
+      await handle.unpause();
+    } catch (err) {
+      throw new CdbError('ENGINE_ERROR', `Could not unpause container '${container.name}' after the copy: run \`docker unpause ${container.name}\`. (${(err as Error).message.split('\n')[0]})`);
+    }
   };
 }
 

@@ -10,6 +10,7 @@ export interface Settings {
   showSystemTables: boolean;
   pageSize: number;
   showAllContainers: boolean;
+  freezeWhileCopying: boolean;
 }
 
 const SECTION = 'containerDb';
@@ -30,6 +31,7 @@ export function readSettings(): Settings {
     showSystemTables: c.get<boolean>('showSystemTables', false),
     pageSize: clamp(Math.floor(c.get<number>('pageSize', 100)), 10, 5000),
     showAllContainers: c.get<boolean>('showAllContainers', false),
+    freezeWhileCopying: c.get<boolean>('freezeWhileCopying', false),
   };
 }
 

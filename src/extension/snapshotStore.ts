@@ -102,7 +102,7 @@ export class SnapshotStore implements vscode.Disposable {
     const started = Date.now();
     const conn = await this.docker.connection();
     const { pullSnapshot } = await import('../core/snapshot');
-    const snapshot = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal });
+    const snapshot = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: settings.freezeWhileCopying });
     const pullMs = Date.now() - started;
     const engine = await this.engine();
     const db = await engine.open(snapshot, `${container.name}:${loc.path}`);

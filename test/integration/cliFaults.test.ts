@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertOneLineError, runCli, sqlite3 } from '../support/cli';
-import { createOpenWebuiContainer, ensureFixtureImage, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
+import { createOpenWebuiContainer, docker, ensureFixtureImage, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
 import { EngineProxy } from '../support/engineProxy';
 
 const PREFIX = 'cdbt-f-cli-';
@@ -59,4 +59,36 @@ describe('CLI: the engine stops in the middle of a pull (real engine behind a ki
       assert.equal(await sqlite3(target, 'SELECT count(*) FROM chat'), await sqlite3(dbFile, 'SELECT count(*) FROM chat'));
     });
   }
+});
+
+describe('CLI --freeze: the container is paused for the copy and running again after it (real engine)', function () {
+  this.timeout(120_000);
+  const name = `${PREFIX}frozen`;
+  let tmp: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}frozen-`));
+    const db = await makeWebuiDb(path.join(tmp, 'webui.db'), { users: 3, chats: 10 });
+    await ensureFixtureImage();
+    await createOpenWebuiContainer({ name, volume: `${name}-data`, dbFile: db });
+  });
+
+  after(async () => {
+    await removeByPrefix(name);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('pulls the whole file, and leaves the container running, not paused', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const target = path.join(tmp, 'out.db');
+    const r = await runCli(['pull', name, '--freeze', '-o', target]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await sqlite3(target, 'PRAGMA integrity_check'), 'ok');
+    assert.equal(await sqlite3(target, 'SELECT count(*) FROM chat'), await sqlite3(path.join(tmp, 'webui.db'), 'SELECT count(*) FROM chat'));
+    const state = (await docker(['inspect', '--format', '{{.State.Running}} {{.State.Paused}}', name], { check: true })).stdout.trim();
+    assert.equal(state, 'true false');
+    // The engine's record: it was paused, then unpaused (so the flag did something).
+    const events = await docker(['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', `container=${name}`, '--filter', 'event=pause', '--filter', 'event=unpause', '--format', '{{.Action}}'], { check: true });
+    assert.deepEqual(events.stdout.trim().split('\n'), ['pause', 'unpause']);
+  });
 });

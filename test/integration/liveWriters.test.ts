@@ -39,7 +39,7 @@ import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, do
 const PREFIX = 'cdbt-l-';
 const DB = `${OPENWEBUI_DATA_DIR}/webui.db`;
 /** CI's default per mode: a rollback-journal pull under this writer always exhausts its attempts (~4 s). */
-const DEFAULT_PULLS: Record<string, number> = { wal: 10, 'rollback-journal': 3 };
+const DEFAULT_PULLS: Record<string, number> = { wal: 10, 'rollback-journal': 3, 'wal-frozen': 10, 'rollback-journal-frozen': 10 };
 const pullsFor = (mode: string) => positiveInt(process.env.CDB_SOAK_PULLS, DEFAULT_PULLS[mode]);
 const ROWS_PER_TX = 10;
 const SEED_TX = 200;
@@ -145,6 +145,10 @@ describe('live writers: consecutive pulls while sqlite3 commits ~1,000 rows/s (r
       truncate: true,
     },
     { mode: 'rollback-journal', pragmas: 'PRAGMA journal_mode=DELETE;', truncate: false },
+    // The user's choice (--freeze, containerDb.freezeWhileCopying): the container is paused for the
+    // copy, so every pull settles at once, even under a rollback-journal writer.
+    { mode: 'wal-frozen', pragmas: 'PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=1000;', truncate: true, freeze: true },
+    { mode: 'rollback-journal-frozen', pragmas: 'PRAGMA journal_mode=DELETE;', truncate: false, freeze: true },
   ];
 
   for (const m of modes) {
@@ -159,7 +163,7 @@ describe('live writers: consecutive pulls while sqlite3 commits ~1,000 rows/s (r
         // container can be starved by a rollback-journal writer this busy): what it wrote while
         // we pulled, independent of how many of our copies were whole.
         const writtenFrom = { rows: await writerRows(name), at: Date.now() };
-        const f = await pullRepeatedly(name, m.mode, pulls);
+        const f = await pullRepeatedly(name, m.mode, pulls, !!m.freeze);
         const writtenTo = { rows: await writerRows(name), at: Date.now() };
         f.rowsWritten = writtenTo.rows - writtenFrom.rows;
         f.rowsPerSecond = Math.round((f.rowsWritten * 1000) / (writtenTo.at - writtenFrom.at));
@@ -176,6 +180,7 @@ describe('live writers: consecutive pulls while sqlite3 commits ~1,000 rows/s (r
         assert.equal(f.tornUnflagged + f.flagged.torn, 0, `snapshots returned but torn in ${f.mode}:\n${f.problems.join('\n')}`);
         assert.deepEqual(Object.keys(f.failedPulls).filter((c) => c !== 'MID_WRITE'), [], `pulls failed otherwise than MID_WRITE: ${JSON.stringify(f.failureMessages)}`);
         if (m.mode === 'wal') assert.ok(f.snapshots > 0, 'in WAL mode, pulls get settled copies between checkpoints');
+        if (m.freeze) assert.equal(f.snapshots, f.pulls, `frozen, every pull must give a whole snapshot: failed ${JSON.stringify(f.failureMessages)}`);
         assert.equal(f.snapshots + f.flagged.torn + Object.values(f.failedPulls).reduce((a, b) => a + b, 0), f.pulls);
         assert.ok(f.rowsWritten > 0, 'the writer committed during the run');
         if (m.mode === 'wal') {
@@ -196,7 +201,7 @@ describe('live writers: consecutive pulls while sqlite3 commits ~1,000 rows/s (r
   }
 
   /** N pulls back to back; each snapshot checked in sql.js before the next pull starts. */
-  async function pullRepeatedly(name: string, mode: string, pulls: number): Promise<ModeFigures> {
+  async function pullRepeatedly(name: string, mode: string, pulls: number, freeze: boolean): Promise<ModeFigures> {
     const ref = { id: name, name, image: FIXTURE_IMAGE };
     const pullMs: number[] = [];
     const failedPulls: Record<string, number> = {};
@@ -219,7 +224,7 @@ describe('live writers: consecutive pulls while sqlite3 commits ~1,000 rows/s (r
       const t0 = performance.now();
       let snap;
       try {
-        snap = await pullSnapshot(conn, ref, DB);
+        snap = await pullSnapshot(conn, ref, DB, { freeze });
       } catch (err) {
         // A pull may give up (the writer kept moving the file past the retries); it must then say
         // so with a CdbError rather than hand over a snapshot. Anything else fails the test.
