@@ -1,114 +1,63 @@
-// The query results webview: one result set (sortable by clicking a column header), or two side
-// by side (container | host) with differing rows marked and totals per side. Every value comes
-// from a database and is untrusted: the DOM is built with createElement + textContent only.
-// Cells use the table grid's display format; full values stay in the extension.
+// The query results webview: one page of one result set (sortable by clicking a column header;
+// the extension sorts the whole loaded result, then pages it), or of two side by side (container |
+// host) with differing rows marked and totals per side. Headers, cells, the range and selection
+// are drawn by gridCore.js, as in the table grid. Every value comes from a database and is
+// untrusted: the DOM is built with createElement + textContent only. Full values stay in the
+// extension; cells are addressed by their position in the whole (sorted or filtered) view.
 // @ts-check
 (function () {
   // @ts-ignore acquireVsCodeApi is injected by VS Code
   const vscode = acquireVsCodeApi();
+  const G = /** @type {any} */ (window).GridCore;
   const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const grid = /** @type {HTMLTableElement} */ ($('grid'));
   const wrap = $('grid-wrap');
   const message = $('message');
   const onlyDiff = /** @type {HTMLInputElement} */ ($('only-diff'));
-  const nf = new Intl.NumberFormat('en-US');
+  const el = G.el;
+  const nf = G.nf;
   const STATUS = { same: '=', changed: '≠', onlyA: '◀', onlyB: '▶' };
 
   /** @type {any} */
   let shown = null;
-  /** @type {{col: number, dir: 1 | -1} | null} */
-  let sort = null;
-  /** @type {{row: number, col: number, side: 'a' | 'b'} | null} */
-  let selected = null;
+  /** The sort asked for and not yet shown: a second click before the page arrives goes on from it. */
+  /** @type {any} */
+  let asked;
 
   const send = (msg) => vscode.postMessage(msg);
+  const busy = () => document.body.classList.add('busy');
+  /** A cell on the page → its position in the whole view. */
+  const at = (cell) => ({ row: (shown ? shown.offset : 0) + cell.row, col: cell.col, side: cell.side });
 
+  const selection = G.cellSelection(grid, {
+    onCopy: (cell) => send({ type: 'copyCell', ...at(cell) }),
+    onOpen: (cell) => send({ type: 'openValue', ...at(cell) }),
+  });
+
+  G.wirePager((move) => send({ type: 'page', move }));
   $('load-more').addEventListener('click', () => {
-    document.body.classList.add('busy');
+    busy();
     send({ type: 'loadMore' });
   });
   $('rerun').addEventListener('click', () => send({ type: 'rerun' }));
   // Reveal / Hide applies to the whole session (grids, results, exports): the extension decides.
   $('secrets').addEventListener('click', () => send({ type: 'secrets', reveal: !(shown && shown.secretsRevealed) }));
   for (const format of ['csv', 'json', 'markdown']) $(`export-${format}`).addEventListener('click', () => send({ type: 'export', format }));
-  onlyDiff.addEventListener('change', () => shown && shown.type === 'compare' && renderCompare(shown));
+  onlyDiff.addEventListener('change', () => {
+    busy();
+    send({ type: 'filter', onlyDiff: onlyDiff.checked });
+  });
 
+  // A header click sorts the whole loaded result: ascending, descending, then as the query returned it.
   grid.addEventListener('click', (e) => {
-    const target = /** @type {HTMLElement} */ (e.target);
-    const th = target.closest('th[data-sort]');
-    if (th && shown && shown.type === 'result') {
-      const col = Number(/** @type {HTMLElement} */ (th).dataset.sort);
-      sort = !sort || sort.col !== col ? { col, dir: 1 } : sort.dir === 1 ? { col, dir: -1 } : null;
-      renderResult(shown);
-      return;
-    }
-    const td = target.closest('td[data-row]');
-    if (td) select(/** @type {HTMLElement} */ (td));
+    const th = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest('th[data-sort]'));
+    if (!th || !shown || shown.type !== 'result') return;
+    const col = Number(th.dataset.sort);
+    const s = asked !== undefined ? asked : shown.sort;
+    asked = !s || s.col !== col ? { col, dir: 1 } : s.dir === 1 ? { col, dir: -1 } : null;
+    busy();
+    send({ type: 'sort', sort: asked });
   });
-  grid.addEventListener('dblclick', (e) => {
-    const td = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest('td[data-row]'));
-    if (td) send({ type: 'openValue', row: Number(td.dataset.row), col: Number(td.dataset.col), side: td.dataset.side || 'a' });
-  });
-  document.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 'c' && selected && !String(window.getSelection() || '')) {
-      e.preventDefault();
-      send({ type: 'copyCell', ...selected });
-    }
-  });
-
-  /** @param {HTMLElement} td */
-  function select(td) {
-    for (const el of grid.querySelectorAll('td.selected')) el.classList.remove('selected');
-    td.classList.add('selected');
-    selected = { row: Number(td.dataset.row), col: Number(td.dataset.col), side: /** @type {'a' | 'b'} */ (td.dataset.side || 'a') };
-  }
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function formatSize(n) {
-    if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-    if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-    return `${n} B`;
-  }
-
-  function cellContent(td, cell) {
-    switch (cell.k) {
-      case 'null':
-        td.classList.add('null');
-        td.appendChild(el('span', 'null-badge', 'NULL'));
-        break;
-      case 'int':
-      case 'real':
-        td.classList.add('num');
-        td.textContent = cell.v;
-        break;
-      case 'blob':
-        td.classList.add('blob');
-        td.appendChild(el('span', 'blob-badge', `BLOB ${formatSize(cell.size)}`));
-        break;
-      default:
-        td.classList.add('text');
-        if (cell.json) td.classList.add('json');
-        td.appendChild(el('span', 'value', cell.v));
-        if (cell.more > 0) td.appendChild(el('span', 'more', `… ${nf.format(cell.more)} chars`));
-    }
-  }
-
-  /** SQLite's order of types: NULL, numbers, text, BLOB. */
-  function compareCells(x, y) {
-    const rank = (c) => (c.k === 'null' ? 0 : c.k === 'int' || c.k === 'real' ? 1 : c.k === 'text' ? 2 : 3);
-    const d = rank(x) - rank(y);
-    if (d !== 0) return d;
-    if (x.k === 'int' || x.k === 'real') return Number(x.v) - Number(y.v);
-    if (x.k === 'text') return x.v < y.v ? -1 : x.v > y.v ? 1 : 0;
-    if (x.k === 'blob') return x.size - y.size;
-    return 0;
-  }
 
   /** A total as shown: at most 6 decimals; the exact value in the tooltip. */
   function totalText(s) {
@@ -117,6 +66,7 @@
     return /[.eE]/.test(s) && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 6, useGrouping: false }) : s;
   }
 
+  /** The toolbar and the lines under it, for a result or a comparison. */
   function header(m) {
     document.body.classList.remove('busy');
     $('title').textContent = m.title;
@@ -127,54 +77,32 @@
     notice.textContent = m.notice || '';
     message.textContent = '';
     message.classList.remove('error');
-    const secretsBtn = $('secrets');
-    secretsBtn.textContent = m.secretsRevealed ? 'Hide Secrets' : 'Reveal Secrets';
-    secretsBtn.title = m.secretsRevealed
-      ? 'Secret values are shown as they are, here and in exports: mask them again'
-      : 'Secret values (passwords, API keys, tokens) are masked here and in exports: reveal them for this session';
+    G.showSecretsButton(!!m.secretsRevealed, ' here and in exports');
+    // One page holds everything: no pager, the status says how many rows.
+    $('pager').hidden = !m.hasPrev && !m.hasNext;
+    const count = m.type === 'result' ? m.rows.length : m.pairs.length;
+    G.showRange({ offset: m.offset, count, total: m.total, hasPrev: m.hasPrev, hasNext: m.hasNext });
+    selection.clear();
   }
 
   function renderResult(m) {
     shown = m;
+    if (asked !== undefined && JSON.stringify(asked) === JSON.stringify(m.sort)) asked = undefined;
     header(m);
     $('summary').hidden = true;
     $('only-diff-label').hidden = true;
     $('load-more').hidden = !m.truncated;
-    $('status').textContent = `${m.truncated ? `first ${nf.format(m.rows.length)} rows (limit reached)` : `${nf.format(m.rows.length)} row${m.rows.length === 1 ? '' : 's'}`} · ${m.ms} ms`;
-    const order = m.rows.map((_, i) => i);
-    if (sort && sort.col < m.columns.length) {
-      const { col, dir } = sort;
-      order.sort((i, j) => dir * compareCells(m.rows[i][col], m.rows[j][col]) || i - j);
-    }
-    grid.replaceChildren();
+    $('status').textContent = `${m.truncated ? `first ${nf.format(m.total)} rows (limit reached)` : `${nf.format(m.total)} row${m.total === 1 ? '' : 's'}`} · ${m.ms} ms`;
     grid.className = 'grid results';
-    const thead = el('thead');
-    const hr = el('tr');
-    hr.appendChild(el('th', 'rownum', '#'));
-    m.columns.forEach((name, c) => {
-      const th = el('th', 'sortable');
-      th.dataset.sort = String(c);
-      th.title = `${name}: click to sort`;
-      th.appendChild(el('span', 'col-name', name + (sort && sort.col === c ? (sort.dir === 1 ? ' ▲' : ' ▼') : '')));
-      hr.appendChild(th);
+    G.renderGrid(grid, {
+      ...m,
+      header: (th, c) => {
+        th.dataset.sort = String(c);
+        if (m.sort && m.sort.col === c) th.setAttribute('aria-sort', m.sort.dir === 1 ? 'ascending' : 'descending');
+        th.title += m.sort && m.sort.col === c ? (m.sort.dir === 1 ? ' — sorted ascending: click for descending' : ' — sorted descending: click for the original order') : ' — click to sort';
+      },
     });
-    thead.appendChild(hr);
-    const tbody = el('tbody');
-    for (const r of order) {
-      const tr = el('tr');
-      tr.appendChild(el('td', 'rownum', nf.format(r + 1)));
-      m.rows[r].forEach((cell, c) => {
-        const td = el('td');
-        td.dataset.row = String(r);
-        td.dataset.col = String(c);
-        td.dataset.side = 'a';
-        cellContent(td, cell);
-        tr.appendChild(td);
-      });
-      tbody.appendChild(tr);
-    }
-    grid.append(thead, tbody);
-    if (!m.rows.length) message.textContent = m.columns.length ? 'No rows.' : 'The statement ran and returned no result set.';
+    if (!m.total) message.textContent = m.columns.length ? 'No rows.' : 'The statement ran and returned no result set.';
   }
 
   function renderCompare(m) {
@@ -182,6 +110,7 @@
     header(m);
     $('source').textContent = `${m.a.label}  ⇄  ${m.b.label}`;
     $('only-diff-label').hidden = false;
+    onlyDiff.checked = !!m.onlyDiff;
     $('load-more').hidden = !(m.a.truncated || m.b.truncated);
     const c = m.counts;
     const differ = c.changed + c.onlyA + c.onlyB;
@@ -204,28 +133,24 @@
     top.append(ha, el('th', 'gutter', ''), hb);
     const names = el('tr', 'names');
     names.appendChild(el('th', 'rownum', '#'));
-    for (const n of m.a.columns) names.appendChild(Object.assign(el('th', 'col-a'), { title: n })).appendChild(el('span', 'col-name', n));
+    const heads = (side, cls) => side.columns.forEach((n, i) => names.appendChild(G.headerCell({ name: n, type: side.types[i] }, { secret: side.secret[i], revealed: m.secretsRevealed, cls })));
+    heads(m.a, 'col-a');
     names.appendChild(el('th', 'gutter', ''));
-    for (const n of m.b.columns) names.appendChild(Object.assign(el('th', 'col-b'), { title: n })).appendChild(el('span', 'col-name', n));
+    heads(m.b, 'col-b');
     thead.append(top, names);
     const tbody = el('tbody');
     const cells = (tr, row, side, cols, changed, r) => {
       cols.forEach((_, i) => {
-        const td = el('td', side === 'a' ? 'col-a' : 'col-b');
-        if (row) {
-          td.dataset.row = String(r);
-          td.dataset.col = String(i);
-          td.dataset.side = side;
-          cellContent(td, row[i]);
-          if (changed.includes(i)) td.classList.add('diff');
-        } else td.classList.add('missing');
+        const cls = side === 'a' ? 'col-a' : 'col-b';
+        if (!row) return tr.appendChild(el('td', `${cls} missing`));
+        const td = G.dataCell(row[i], r, i, side, cls);
+        if (changed.includes(i)) td.classList.add('diff');
         tr.appendChild(td);
       });
     };
     m.pairs.forEach((p, r) => {
-      if (onlyDiff.checked && p.s === 'same') return;
       const tr = el('tr', `pair ${p.s}`);
-      tr.appendChild(el('td', 'rownum', nf.format(r + 1)));
+      tr.appendChild(el('td', 'rownum', nf.format(p.n)));
       cells(tr, p.a, 'a', m.a.columns, p.ca, r);
       const g = el('td', 'gutter', STATUS[p.s]);
       g.title = { same: 'same on both sides', changed: 'values differ', onlyA: `only in ${m.a.label}`, onlyB: `only in ${m.b.label}` }[p.s];
@@ -233,6 +158,7 @@
       cells(tr, p.b, 'b', m.b.columns, p.cb, r);
       tbody.appendChild(tr);
     });
+    // Totals are of each whole side, whatever page is shown.
     const tfoot = el('tfoot');
     const tr = el('tr', 'totals');
     tr.appendChild(el('td', 'rownum', 'Σ'));
@@ -247,24 +173,24 @@
     sums(m.b);
     tfoot.appendChild(tr);
     grid.append(thead, tbody, tfoot);
-    if (!m.pairs.length) message.textContent = 'No rows on either side.';
+    if (!m.pairs.length) message.textContent = m.onlyDiff && m.counts.same ? 'No row differs.' : 'No rows on either side.';
   }
 
   window.addEventListener('message', (event) => {
     const m = event.data;
     if (!m || typeof m !== 'object') return;
-    selected = null;
-    if (m.type === 'result') {
-      if (!shown || shown.title !== m.title || !sort || sort.col >= m.columns.length) sort = null;
-      renderResult(m);
-    } else if (m.type === 'compare') renderCompare(m);
+    if (m.type === 'result') renderResult(m);
+    else if (m.type === 'compare') renderCompare(m);
     else if (m.type === 'running') {
-      document.body.classList.add('busy');
+      asked = undefined;
+      busy();
       $('title').textContent = m.title;
       $('source').textContent = m.source;
       $('status').textContent = 'running…';
     } else if (m.type === 'error') {
       shown = null;
+      asked = undefined;
+      selection.clear();
       document.body.classList.remove('busy');
       $('title').textContent = m.title;
       $('source').textContent = m.source;
@@ -272,6 +198,7 @@
       $('summary').hidden = true;
       $('notice').hidden = true;
       $('load-more').hidden = true;
+      $('pager').hidden = true;
       grid.replaceChildren();
       message.textContent = m.message;
       message.classList.add('error');

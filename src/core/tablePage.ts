@@ -30,6 +30,9 @@ export interface PageCursor {
 export interface PageQuery {
   sql: string;
   params: SqlValue[];
+  /** The same page's keys alone, and its ORDER BY: for tables too wide to take extra columns. */
+  keysSql?: string;
+  order?: string;
   /** The rows come newest-first and must be reversed (prev and last pages). */
   reversed: boolean;
 }
@@ -75,19 +78,39 @@ export function pageQuery(tableName: string, key: PageKey, direction: PageDirect
     else if (direction === 'last') offset = Math.max(0, total - n);
     return { sql: `SELECT * ${from} LIMIT ? OFFSET ?`, params: [n, offset], reversed: false };
   }
-  const select = `SELECT ${key.exprs.map((e, i) => `${e} AS ${quoteIdent(KEY_ALIAS + i)}`).join(', ')}, * ${from}`;
+  const keys = key.exprs.map((e, i) => `${e} AS ${quoteIdent(KEY_ALIAS + i)}`).join(', ');
   const asc = key.exprs.join(', ');
   const desc = key.exprs.map((e) => `${e} DESC`).join(', ');
   const tuple = key.exprs.length === 1 ? key.exprs[0] : `(${asc})`;
   const marks = key.exprs.length === 1 ? '?' : `(${key.exprs.map(() => '?').join(', ')})`;
-  if (direction === 'next' && cursor && cursor.rowCount > 0) {
-    return { sql: `${select} WHERE ${tuple} > ${marks} ORDER BY ${asc} LIMIT ?`, params: [...cursor.lastKey, n], reversed: false };
-  }
-  if (direction === 'prev' && cursor && cursor.rowCount > 0) {
-    return { sql: `${select} WHERE ${tuple} < ${marks} ORDER BY ${desc} LIMIT ?`, params: [...cursor.firstKey, n], reversed: true };
-  }
-  if (direction === 'last') return { sql: `${select} ORDER BY ${desc} LIMIT ?`, params: [n], reversed: true };
-  return { sql: `${select} ORDER BY ${asc} LIMIT ?`, params: [n], reversed: false };
+  const page = (where: string, order: string, params: SqlValue[], reversed: boolean): PageQuery => ({
+    sql: `SELECT ${keys}, * ${from}${where} ORDER BY ${order} LIMIT ?`,
+    keysSql: `SELECT ${keys} ${from}${where} ORDER BY ${order} LIMIT ?`,
+    order,
+    params,
+    reversed,
+  });
+  if (direction === 'next' && cursor && cursor.rowCount > 0) return page(` WHERE ${tuple} > ${marks}`, asc, [...cursor.lastKey, n], false);
+  if (direction === 'prev' && cursor && cursor.rowCount > 0) return page(` WHERE ${tuple} < ${marks}`, desc, [...cursor.firstKey, n], true);
+  if (direction === 'last') return page('', desc, [n], true);
+  return page('', asc, [n], false);
+}
+
+/** SQLite's default SQLITE_MAX_COLUMN (sql.js keeps it): a result may not have more columns. */
+const MAX_RESULT_COLUMNS = 2000;
+
+/**
+ * A page of a table with so many columns that the key columns cannot be added to `*`: its keys
+ * first, then its rows by those keys, in the same order; returned in the usual shape (keys first).
+ */
+async function readWidePage(query: QueryFn, tableName: string, key: PageKey, q: PageQuery): Promise<QueryResult> {
+  const keyRows = await query(q.keysSql!, q.params);
+  const width = key.exprs.length;
+  const tuple = width === 1 ? key.exprs[0] : `(${key.exprs.join(', ')})`;
+  const values = keyRows.rows.map(() => `(${key.exprs.map(() => '?').join(', ')})`).join(', ');
+  if (keyRows.rows.length === 0) return { columns: keyRows.columns, rows: [], truncated: false };
+  const rows = await query(`SELECT * FROM ${quoteIdent(tableName)} WHERE ${tuple} IN (VALUES ${values}) ORDER BY ${q.order}`, keyRows.rows.flat());
+  return { ...rows, columns: [...keyRows.columns, ...rows.columns], rows: rows.rows.map((r, i) => [...keyRows.rows[i].slice(0, width), ...r]) };
 }
 
 /**
@@ -106,8 +129,9 @@ export async function readPage(
 ): Promise<Page> {
   const key = pageKeyFor(table);
   const q = pageQuery(table.name, key, direction, pageSize, cursor, total);
-  const result = await query(q.sql, q.params);
   const keyCount = key.exprs.length;
+  const wide = keyCount > 0 && table.columns.length + keyCount > MAX_RESULT_COLUMNS;
+  const result = wide ? await readWidePage(query, table.name, key, q) : await query(q.sql, q.params);
   const rows = q.reversed ? result.rows.slice().reverse() : result.rows;
   if (direction === 'prev' && rows.length < pageSize && key.kind !== 'offset') {
     return readPage(query, table, 'first', pageSize, total);

@@ -12,6 +12,8 @@ export interface WebviewPage {
   /** File names in media/. */
   styles: string[];
   script: string;
+  /** Shared scripts in media/ run before `script`, in this order (e.g. gridCore.js); same nonce. */
+  libraries?: string[];
   body: string;
 }
 
@@ -30,7 +32,7 @@ ${page.styles.map((s) => `<link rel="stylesheet" href="${uri(s)}">`).join('\n')}
 </head>
 <body>
 ${page.body.trim()}
-<script nonce="${nonce}" src="${uri(page.script)}"></script>
+${[...(page.libraries ?? []), page.script].map((s) => `<script nonce="${nonce}" src="${uri(s)}"></script>`).join('\n')}
 </body>
 </html>`;
 }

@@ -11,6 +11,8 @@ import * as vscode from 'vscode';
 import type { ConsoleRunOutcome } from '../../src/extension/console/consoleCommands';
 import type { ContainerDbApi } from '../../src/extension/extension';
 import type { ResultsContent } from '../../src/extension/queries/resultsPanel';
+import type { ResultsHostMessage } from '../../src/extension/queries/resultsProtocol';
+import type { Cell } from '../../src/extension/tableGrid/gridProtocol';
 import type { TreeNode } from '../../src/extension/treeItems/treeNode';
 import { createOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { generateUsageData, writeUsageDb, type UsageData } from '../support/usageData';
@@ -18,6 +20,8 @@ import { childByLabel, extensionApi, rootItems } from './extensionApi';
 
 const PREFIX = 'cdbt-h-ext-';
 const NAME = `${PREFIX}owui`;
+/** A result of a few hundred rows (> containerDb.pageSize below): text and integer columns, rowid order. */
+const DAILY = 'SELECT id, user_id, usage_date, total_tokens FROM client_user_daily_usage';
 const SLOW = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c';
 
 /** What the usage endpoints compute for this month (first of the month to today, UTC), summed from the generated rows. */
@@ -62,6 +66,29 @@ function parseCsv(text: string): string[][] {
 
 const sum = (values: unknown[]) => values.reduce<number>((s, v) => s + Number(v), 0);
 
+/** A result page, as the results webview receives it. */
+type ResultPage = Extract<ResultsHostMessage, { type: 'result' }>;
+type ComparePage = Extract<ResultsHostMessage, { type: 'compare' }>;
+
+/** A display cell back to the value sqlite3 -json prints (the test data has no BLOBs and no text over the cell limit). */
+function plain(c: Cell): unknown {
+  assert.ok(c.k !== 'blob' && !(c.k === 'text' && c.more > 0), `unexpected cell ${JSON.stringify(c)}`);
+  return c.k === 'null' ? null : c.k === 'text' ? c.v : Number(c.v);
+}
+
+/** Rows as sqlite3 returns them for `sql` (-json keeps the column order). */
+function sqliteRows(file: string, sql: string): unknown[][] {
+  const out = execFileSync('sqlite3', ['-json', file, sql], { encoding: 'utf8' }).trim();
+  return out ? (JSON.parse(out) as Record<string, unknown>[]).map((r) => Object.values(r)) : [];
+}
+
+/** The results panel's pager / sort / filter, as its buttons use them; returns the page then shown. */
+async function pageResults<T extends ResultsHostMessage = ResultPage>(arg: { move?: string; sort?: { col: number; dir: 1 | -1 } | null; onlyDiff?: boolean } = {}): Promise<T> {
+  const m = await vscode.commands.executeCommand<ResultsHostMessage>('containerDb.pageResults', arg);
+  assert.ok(m && (m.type === 'result' || m.type === 'compare'), `no page: ${JSON.stringify(m)}`);
+  return m as T;
+}
+
 describe('Quick queries and the SQL console (real Docker engine)', function () {
   this.timeout(120000);
   let api: ContainerDbApi;
@@ -93,6 +120,7 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
         { id: 'my-chat-count', title: 'My chat count', sql: 'SELECT count(*) AS chats FROM chat WHERE user_id = :uid', params: [{ name: 'uid', default: 'u-001' }], requires: ['chat'] },
         { id: 'needs-missing', title: 'Needs a missing table', sql: 'SELECT * FROM nowhere', requires: ['nowhere'] },
         { id: 'broken', title: 'No SQL here' },
+        { id: 'daily-rows', title: 'Daily usage rows', sql: 'SELECT id, total_tokens FROM client_user_daily_usage ORDER BY id', requires: ['client_user_daily_usage'] },
       ],
       vscode.ConfigurationTarget.Global,
     );
@@ -162,12 +190,14 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
     'SELECT id FROM "user" WHERE role = :role ORDER BY id;',
     `${SLOW};`,
     'SELECT count(*) AS n FROM client_user_daily_usage;',
+    `${DAILY} ORDER BY rowid;`,
   ];
 
   async function runStatement(index: number, arg?: unknown): Promise<ConsoleRunOutcome> {
     const doc = editor.document;
     const line = doc.lineAt(index);
-    await vscode.window.showTextDocument(doc);
+    // A panel opened over the console (a quick query's result) retires its editor: use the one shown now.
+    editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(line.range.start.translate(0, 3), line.range.start.translate(0, 3));
     const out = await vscode.commands.executeCommand<ConsoleRunOutcome>('containerDb.runConsoleQuery', arg);
     assert.ok(out, `nothing ran: ${JSON.stringify(api.errors.lastError)}`);
@@ -213,6 +243,107 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
       assert.strictEqual(all.run.result.truncated, false);
     } finally {
       await config.update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('pages a result larger than containerDb.pageSize: First / Next / Last / Prev show what sqlite3 gives with LIMIT / OFFSET', async () => {
+    const config = vscode.workspace.getConfiguration('containerDb');
+    await config.update('pageSize', 50, vscode.ConfigurationTarget.Global);
+    try {
+      const out = await runStatement(6);
+      assert.strictEqual(out.status, 'ok', JSON.stringify(out));
+      const n = inContainer.userDaily.length;
+      assert.ok(n > 150 && n < 1000, `the fixture has ${n} daily rows: want several pages under the row limit`);
+      const expect = (offset: number) => sqliteRows(containerFile, `${DAILY} ORDER BY rowid LIMIT 50 OFFSET ${offset}`);
+      const first = await pageResults();
+      assert.deepStrictEqual([first.offset, first.total, first.pageSize, first.rows.length, first.hasPrev, first.hasNext], [0, n, 50, 50, false, true]);
+      assert.deepStrictEqual(first.rows.map((r) => r.map(plain)), expect(0));
+      assert.deepStrictEqual(first.columns.map((c) => [c.name, c.type]), [['id', 'TEXT'], ['user_id', 'TEXT'], ['usage_date', 'TEXT'], ['total_tokens', 'INTEGER']]);
+      const next = await pageResults({ move: 'next' });
+      assert.deepStrictEqual([next.offset, next.hasPrev, next.hasNext], [50, true, true]);
+      assert.deepStrictEqual(next.rows.map((r) => r.map(plain)), expect(50));
+      const last = await pageResults({ move: 'last' });
+      assert.deepStrictEqual([last.offset, last.rows.length, last.hasNext], [n - 50, 50, false]);
+      assert.deepStrictEqual(last.rows.map((r) => r.map(plain)), expect(n - 50));
+      assert.deepStrictEqual(last.rows[49].map(plain), sqliteRows(containerFile, `${DAILY} ORDER BY rowid DESC LIMIT 1`)[0]);
+      const prev = await pageResults({ move: 'prev' });
+      assert.deepStrictEqual(prev.rows.map((r) => r.map(plain)), expect(n - 100));
+      assert.strictEqual((await pageResults({ move: 'first' })).offset, 0);
+    } finally {
+      await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('sorts the whole loaded result by a column, then pages it: as ORDER BY col (ties in returned order) with LIMIT / OFFSET', async () => {
+    const config = vscode.workspace.getConfiguration('containerDb');
+    await config.update('pageSize', 50, vscode.ConfigurationTarget.Global);
+    try {
+      assert.strictEqual((await runStatement(6)).status, 'ok');
+      const n = inContainer.userDaily.length;
+      const expect = (order: string, offset: number) => sqliteRows(containerFile, `${DAILY} ORDER BY ${order}, rowid LIMIT 50 OFFSET ${offset}`);
+      await pageResults({ move: 'next' });
+      const tokensDesc = await pageResults({ sort: { col: 3, dir: -1 } });
+      assert.deepStrictEqual([tokensDesc.offset, tokensDesc.sort], [0, { col: 3, dir: -1 }], 'a sort starts again from the first page');
+      assert.deepStrictEqual(tokensDesc.rows.map((r) => r.map(plain)), expect('total_tokens DESC', 0));
+      assert.deepStrictEqual((await pageResults({ move: 'next' })).rows.map((r) => r.map(plain)), expect('total_tokens DESC', 50));
+      assert.deepStrictEqual((await pageResults({ move: 'last' })).rows.map((r) => r.map(plain)), expect('total_tokens DESC', n - 50));
+      // Text, with many ties (a user has a row on most days): ties keep the order the query returned.
+      await pageResults({ sort: { col: 1, dir: 1 } });
+      const byUser = await pageResults({ move: 'next' });
+      assert.deepStrictEqual(byUser.rows.map((r) => r.map(plain)), expect('user_id', 50));
+      assert.deepStrictEqual((await pageResults({ move: 'last' })).rows.map((r) => r.map(plain)), expect('user_id', n - 50));
+      const unsorted = await pageResults({ sort: null });
+      assert.deepStrictEqual(unsorted.rows.map((r) => r.map(plain)), sqliteRows(containerFile, `${DAILY} ORDER BY rowid LIMIT 50`));
+    } finally {
+      await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('Load more still extends a result cut at containerDb.maxResultRows; the page then shows the first new row', async () => {
+    const config = vscode.workspace.getConfiguration('containerDb');
+    await config.update('pageSize', 50, vscode.ConfigurationTarget.Global);
+    await config.update('maxResultRows', 120, vscode.ConfigurationTarget.Global);
+    try {
+      assert.strictEqual((await runStatement(6)).status, 'ok');
+      const cut = await pageResults({ move: 'last' });
+      assert.deepStrictEqual([cut.truncated, cut.total, cut.offset], [true, 120, 70]);
+      const more = await vscode.commands.executeCommand<ResultsContent>('containerDb.loadMoreResults');
+      assert.ok(more && more.kind === 'single' && more.run.result.rows.length === 240);
+      const page = await pageResults();
+      assert.deepStrictEqual([page.total, page.offset, page.truncated], [240, 120, true]);
+      assert.deepStrictEqual(page.rows.map((r) => r.map(plain)), sqliteRows(containerFile, `${DAILY} ORDER BY rowid LIMIT 50 OFFSET 120`));
+    } finally {
+      await config.update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('side by side pages both sides together, pair by pair; "only differences" pages the differing pairs', async () => {
+    const config = vscode.workspace.getConfiguration('containerDb');
+    await config.update('pageSize', 50, vscode.ConfigurationTarget.Global);
+    try {
+      const content = await vscode.commands.executeCommand<ResultsContent>('containerDb.runQuickQuery', { containerId, queryId: 'daily-rows', target: 'both' });
+      assert.ok(content && content.kind === 'compare', `no comparison: ${JSON.stringify(api.errors.lastError)}`);
+      const pairs = content.cmp.pairs;
+      const key = (p: { a?: unknown[]; b?: unknown[] }) => (p.a ?? p.b)![0];
+      const shownKeys = (m: ComparePage) => m.pairs.map((p) => plain((p.a ?? p.b)![0]));
+      const first = await pageResults<ComparePage>({ onlyDiff: false });
+      assert.deepStrictEqual([first.offset, first.total, first.pairs.length], [0, pairs.length, 50]);
+      assert.deepStrictEqual(shownKeys(first), pairs.slice(0, 50).map(key));
+      const next = await pageResults<ComparePage>({ move: 'next' });
+      assert.deepStrictEqual(next.pairs.map((p) => p.n), pairs.slice(50, 100).map((_, i) => 51 + i));
+      assert.deepStrictEqual(shownKeys(next), pairs.slice(50, 100).map(key));
+      // Totals stay those of each whole side on every page.
+      assert.deepStrictEqual(next.a.sums, first.a.sums);
+      const differing = pairs.map((p, i) => ({ p, i })).filter(({ p }) => p.status !== 'same');
+      assert.ok(differing.length > 50, `only ${differing.length} pairs differ`);
+      const onlyDiff = await pageResults<ComparePage>({ onlyDiff: true, move: 'last' });
+      assert.deepStrictEqual([onlyDiff.total, onlyDiff.offset, onlyDiff.onlyDiff], [differing.length, differing.length - 50, true]);
+      assert.deepStrictEqual(onlyDiff.pairs.map((p) => p.n), differing.slice(-50).map(({ i }) => i + 1));
+      assert.ok(onlyDiff.pairs.every((p) => p.s !== 'same'));
+      await pageResults<ComparePage>({ onlyDiff: false });
+    } finally {
+      await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

@@ -1,7 +1,9 @@
 // Quick queries and the SQL console, clicked through in a real workbench with the packaged
 // extension: the Quick queries node of a pulled database, a quick query's result grid, the same
-// query on container and host side by side, and a console statement that fails. Screenshots go to
-// artifacts/ui/. Fixture objects carry the prefix cdbt-h-ui-. Needs `npm run compile-tests` (the
+// query on container and host side by side, a console statement that fails, and a console result
+// larger than a page (paged and sorted like the table grid). Screenshots go to
+// artifacts/ui/. Fixture objects carry the prefix cdbt-h-ui-console- (not a prefix of
+// 60-hostile's cdbt-h-ui-hostile-, so the two specs can run at once). Needs `npm run compile-tests` (the
 // fixture helpers are used from out/test/support). The host database is the test workspace's
 // backend/data/webui.db (scripts/makeWebuiDb.sh, made by the harness).
 'use strict';
@@ -9,39 +11,10 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { support, treeRow, rowByLabel, visibleWebview, widenSideBar } = require('./steps');
 
-const PREFIX = 'cdbt-h-ui-';
+const PREFIX = 'cdbt-h-ui-console-';
 const NAME = `${PREFIX}owui`;
-
-function support(name) {
-  const file = path.join(__dirname, '..', '..', 'out', 'test', 'support', `${name}.js`);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run compile-tests\` first`);
-  return require(file);
-}
-
-function treeRow(page, text) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
-}
-
-function rowByLabel(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
-
-/** The visible webview's document (VS Code nests it two iframes deep; hidden panels keep theirs). */
-function visibleWebview(page) {
-  return page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');
-}
-
-async function widenSideBar(page, width) {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-}
 
 async function pick(page, text) {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
@@ -106,8 +79,11 @@ module.exports = {
     await frame.locator('#status', { hasText: /\d+ rows? · \d+ ms/ }).waitFor({ timeout: 30000 });
     ctx.assert.ok((await frame.locator('#grid tbody tr').count()) > 0);
     ctx.assert.match(await frame.locator('#params').innerText(), /from = \d{4}-\d\d-01 \(default\)/);
-    await frame.locator('#grid th.sortable', { hasText: 'total_tokens' }).click();
-    await frame.locator('#grid th.sortable', { hasText: 'total_tokens ▲' }).waitFor();
+    // The same header as the table grid: name, then the type badge (observed from the values).
+    ctx.assert.match(await frame.locator('#grid th[data-sort]', { hasText: 'total_tokens' }).locator('.col-type').innerText(), /INTEGER/);
+    await frame.locator('#grid th[data-sort]', { hasText: 'total_tokens' }).click();
+    await frame.locator('#grid th[aria-sort="ascending"]', { hasText: 'total_tokens' }).waitFor();
+    ctx.assert.ok(await frame.locator('#pager').isHidden(), 'a one-page result shows no pager');
     await ctx.screenshot(page, 'quick-query-result-grid');
   },
 
@@ -152,6 +128,40 @@ module.exports = {
     await page.keyboard.press('Control+Enter');
     await visibleWebview(page).locator('#status', { hasText: /rows? · \d+ ms/ }).waitFor({ timeout: 30000 });
     await ctx.screenshot(page, 'console-result');
+  },
+
+  'a console result larger than a page: the table grid\'s pager, sorting the whole result then paging': async (page, ctx) => {
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.insertText('SELECT id, user_id, usage_date, total_tokens, markup_cost FROM client_user_daily_usage;');
+    await page.keyboard.press('Control+Enter');
+    const frame = visibleWebview(page);
+    await frame.locator('#range', { hasText: /^rows 1–100 of [\d,]+$/ }).waitFor({ timeout: 30000 });
+    const total = Number((await frame.locator('#range').innerText()).replace(/.* of /, '').replace(/,/g, ''));
+    ctx.assert.ok(await frame.locator('#first').isDisabled());
+    ctx.assert.strictEqual(await frame.locator('#grid tbody tr').count(), 100);
+    await frame.locator('#next').click();
+    await frame.locator('#range', { hasText: `rows 101–200 of ${total.toLocaleString('en-US')}` }).waitFor();
+    ctx.assert.strictEqual(await frame.locator('#grid tbody tr').first().locator('td.rownum').innerText(), '101');
+    // Sorting orders every loaded row, not the page, and starts again from the first page.
+    await frame.locator('#grid th[data-sort]', { hasText: 'total_tokens' }).click();
+    await frame.locator('#grid th[aria-sort="ascending"]', { hasText: 'total_tokens' }).waitFor();
+    await frame.locator('#grid th[data-sort]', { hasText: 'total_tokens' }).click();
+    await frame.locator('#grid th[aria-sort="descending"]', { hasText: 'total_tokens' }).waitFor();
+    await frame.locator('#range', { hasText: `rows 1–100 of ${total.toLocaleString('en-US')}` }).waitFor();
+    const top = Number(await frame.locator('#grid tbody tr').first().locator('td.num').first().innerText());
+    await frame.locator('#last').click();
+    await frame.locator('#range', { hasText: `rows ${(total - 99).toLocaleString('en-US')}–${total.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` }).waitFor();
+    const bottom = Number(await frame.locator('#grid tbody tr').last().locator('td.num').first().innerText());
+    ctx.assert.ok(top >= bottom, `sorted descending, yet the first row has ${top} tokens and the last ${bottom}`);
+    await frame.locator('#prev').click();
+    await frame.locator('#range', { hasText: `rows ${(total - 199).toLocaleString('en-US')}–` }).waitFor();
+    await frame.locator('#grid tbody td[data-row="0"][data-col="0"]').click();
+    // No toast over the grid.
+    await ctx.runCommand(page, 'Notifications: Clear All Notifications');
+    await ctx.screenshot(page, 'console-result-paged');
   },
 
   after: async () => {

@@ -87,6 +87,15 @@ export function registerQueries(s: Services, context: vscode.ExtensionContext): 
         return panel.loadMore();
       },
     },
+    // The results panel's pager / sort / filter (what its buttons do), for tests and other extensions: returns the page shown.
+    'containerDb.pageResults': {
+      action: 'Page Results',
+      run: (arg) => {
+        const panel = panels.active;
+        if (!panel) throw new CdbError('USAGE', 'There is no query result to page: run a quick query or a console statement first.');
+        return panel.applyView(arg);
+      },
+    },
     'containerDb.exportResult': {
       action: 'Export Result',
       run: async (arg) => {

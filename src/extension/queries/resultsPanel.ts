@@ -2,21 +2,25 @@
  * One webview panel showing the result of a quick query or a console statement: one result set,
  * or the container's and the host's side by side with the differing rows marked and totals per
  * side. It owns the job that produced it, so "Load more" re-runs it with a higher row limit and
- * "Run again" re-reads the data. Cells reuse the table grid's display format and stylesheet.
+ * "Run again" re-reads the data. The whole result stays here; the webview gets one page of it
+ * (containerDb.pageSize rows, sorted here first), drawn by the same grid code as tables.
  */
 import * as vscode from 'vscode';
 import { webviewPage } from '../webviewPage';
-import { errorLine, isCdbError } from '../../core/errors';
+import { CdbError, errorLine, isCdbError } from '../../core/errors';
 import { cellText, type ExportableResult, type ExportFormat } from '../../core/queries/export';
 import type { QueryRun } from '../../core/queries/runQuery';
 import type { SideBySide, SideTotals } from '../../core/queries/sideBySide';
-import { maskResult, maskSideBySide, withoutValues, type SecretPolicy } from '../../core/secrets';
+import { maskResult, maskSideBySide, secretColumns, withoutValues, type SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
 import { HIDE_SECRETS_COMMAND, REVEAL_SECRETS_COMMAND, secretReveal } from '../secretReveal';
 import type { ErrorReporter } from '../errorReporter';
+import { readSettings } from '../settings';
 import { fullText, looksLikeJson, prettyJson, toCell } from '../tableGrid/cellView';
+import type { PageMove } from '../tableGrid/gridProtocol';
 import type { QueryRunner } from './queryRunner';
-import { parseResultsMessage, type ResultsHostMessage, type ResultsWebviewMessage, type SideSummary } from './resultsProtocol';
+import { observedTypes, pageOffset, sortedOrder } from './resultView';
+import { parseResultsMessage, type ResultPage, type ResultSort, type ResultsHostMessage, type ResultsWebviewMessage, type SideSummary } from './resultsProtocol';
 
 export const RESULTS_VIEW_TYPE = 'containerDb.queryResults';
 
@@ -59,6 +63,12 @@ export class ResultsPanel implements vscode.Disposable {
   content: ResultsContent | undefined;
   lastMessage: ResultsHostMessage | undefined;
   private masked: { from: ResultsContent; policy: SecretPolicy; value: ResultsContent } | undefined;
+  /** The view of the result: sorted by (one result) or filtered to differing pairs (side by side), and the page. */
+  private sort: ResultSort | null = null;
+  private onlyDiff = false;
+  private offset = 0;
+  /** Display order of the content shown (row or pair indexes), for the sort and filter it was made with. */
+  private ordered: { from: ResultsContent; sort: ResultSort | null; onlyDiff: boolean; order: number[] } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -84,7 +94,7 @@ export class ResultsPanel implements vscode.Disposable {
       }),
       // Reveal / hide (or a new pattern) re-renders the result already read; nothing runs again.
       secretReveal.onDidChange(() => {
-        if (this.content && (this.lastMessage?.type === 'result' || this.lastMessage?.type === 'compare')) this.post(toMessage(this.shown()!, this.limit));
+        if (this.content && (this.lastMessage?.type === 'result' || this.lastMessage?.type === 'compare')) this.showPage();
       }),
     );
   }
@@ -97,8 +107,69 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel.reveal(undefined, true);
   }
 
-  /** Runs `job` (progress with Cancel) and shows its result; rejects with the failure after showing it. */
+  /** Runs `job` (progress with Cancel) and shows the first page of its result; rejects with the failure after showing it. */
   async run(job: ResultJob, limit = this.rowStep()): Promise<ResultsContent> {
+    return this.execute(job, limit, () => {
+      this.sort = null;
+      this.offset = 0;
+    });
+  }
+
+  /** Runs the job again with the row limit raised by containerDb.maxResultRows; shows the first new row (unless sorted). */
+  async loadMore(): Promise<ResultsContent | undefined> {
+    if (!this.job) return undefined;
+    const before = this.content ? loadedLength(this.content) : 0;
+    return this.execute(this.job, this.limit + this.rowStep(), (next) => {
+      if (!this.sort && !this.onlyDiff && loadedLength(next) > before) this.offset = before;
+    });
+  }
+
+  /** Moves to another page of the result shown; returns what was posted (tests read it). */
+  page(move: PageMove): ResultsHostMessage | undefined {
+    const c = this.shown();
+    if (!c) return this.lastMessage;
+    this.offset = pageOffset(this.offset, this.orderOf(c).length, pageSize(), move);
+    return this.showPage();
+  }
+
+  /** Orders the whole loaded result by a column (null: as returned), then shows its first page. */
+  sortBy(sort: ResultSort | null): ResultsHostMessage | undefined {
+    const c = this.shown();
+    if (!c || c.kind !== 'single') return this.lastMessage;
+    this.sort = sort && sort.col < c.run.result.columns.length ? { col: sort.col, dir: sort.dir } : null;
+    this.offset = 0;
+    return this.showPage();
+  }
+
+  /** Side by side: only the pairs that differ (or all), from the first page. */
+  filterPairs(onlyDiff: boolean): ResultsHostMessage | undefined {
+    this.onlyDiff = onlyDiff;
+    this.offset = 0;
+    return this.content ? this.showPage() : this.lastMessage;
+  }
+
+  /**
+   * The containerDb.pageResults command (tests, other extensions): `{ onlyDiff?, sort?, move? }`
+   * applied in that order, as the webview's messages would; returns the page then shown.
+   */
+  applyView(arg: unknown): ResultsHostMessage | undefined {
+    const a = (arg && typeof arg === 'object' ? arg : {}) as Record<string, unknown>;
+    const parts = [
+      a.onlyDiff !== undefined && parseResultsMessage({ type: 'filter', onlyDiff: a.onlyDiff }),
+      a.sort !== undefined && parseResultsMessage({ type: 'sort', sort: a.sort }),
+      a.move !== undefined && parseResultsMessage({ type: 'page', move: a.move }),
+    ];
+    if (parts.some((m) => m === undefined)) throw new CdbError('USAGE', 'containerDb.pageResults takes { move: first|prev|next|last, sort: { col, dir: 1|-1 } | null, onlyDiff: boolean }.');
+    for (const m of parts) {
+      if (m && m.type === 'filter') this.filterPairs(m.onlyDiff);
+      else if (m && m.type === 'sort') this.sortBy(m.sort);
+      else if (m && m.type === 'page') this.page(m.move);
+    }
+    return this.lastMessage;
+  }
+
+  /** `place` sets the view (sort, page) for the new content before it is shown. */
+  private async execute(job: ResultJob, limit: number, place: (next: ResultsContent) => void): Promise<ResultsContent> {
     const seq = ++this.seq;
     this.job = job;
     this.panel.title = job.title;
@@ -107,8 +178,12 @@ export class ResultsPanel implements vscode.Disposable {
       const content = await this.runner.run(`Running ${job.title} on ${job.source}`, (signal, report) => job.execute(limit, signal, report));
       if (seq === this.seq) {
         this.limit = limit;
+        const sameKind = this.content?.kind === content.kind;
         this.content = content;
-        this.post(toMessage(this.shown()!, limit));
+        if (!sameKind) (this.sort = null), (this.offset = 0);
+        place(content);
+        if (this.sort && (content.kind !== 'single' || this.sort.col >= content.run.result.columns.length)) this.sort = null;
+        this.showPage();
       }
       return content;
     } catch (caught) {
@@ -121,11 +196,6 @@ export class ResultsPanel implements vscode.Disposable {
       }
       throw err;
     }
-  }
-
-  /** Runs the job again with the row limit raised by containerDb.maxResultRows. */
-  async loadMore(): Promise<ResultsContent | undefined> {
-    return this.job ? this.run(this.job, this.limit + this.rowStep()) : undefined;
   }
 
   /** The result as a table for export: one result set, or both sides in one table with a status column. */
@@ -168,7 +238,17 @@ export class ResultsPanel implements vscode.Disposable {
         await this.loadMore();
         return;
       case 'rerun':
-        if (this.job) await this.run(this.job, this.limit || this.rowStep());
+        // Same job, same view: the sort and the page are kept (the page clamped if fewer rows came back).
+        if (this.job) await this.execute(this.job, this.limit || this.rowStep(), () => undefined);
+        return;
+      case 'page':
+        this.page(msg.move);
+        return;
+      case 'sort':
+        this.sortBy(msg.sort);
+        return;
+      case 'filter':
+        this.filterPairs(msg.onlyDiff);
         return;
       case 'export':
         await this.exporter(this, msg.format);
@@ -192,11 +272,40 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  private value(row: number, col: number, side: 'a' | 'b'): SqlValue | undefined {
+  /** A cell by its position in the view (as the webview addresses it). */
+  private value(position: number, col: number, side: 'a' | 'b'): SqlValue | undefined {
     const c = this.shown();
     if (!c) return undefined;
-    const r = c.kind === 'single' ? c.run.result.rows[row] : c.cmp.pairs[row]?.[side];
+    const i = this.orderOf(c)[position];
+    if (i === undefined) return undefined;
+    const r = c.kind === 'single' ? c.run.result.rows[i] : c.cmp.pairs[i]?.[side];
     return r && col < r.length ? r[col] : undefined;
+  }
+
+  /** Row (or pair) indexes of `c` in display order: sorted by the chosen column, or the differing pairs only. */
+  private orderOf(c: ResultsContent): number[] {
+    const o = this.ordered;
+    if (o && o.from === c && o.sort === this.sort && o.onlyDiff === this.onlyDiff) return o.order;
+    const order =
+      c.kind === 'single'
+        ? sortedOrder(c.run.result.rows, this.sort)
+        : c.cmp.pairs.flatMap((p, i) => (this.onlyDiff && p.status === 'same' ? [] : [i]));
+    this.ordered = { from: c, sort: this.sort, onlyDiff: this.onlyDiff, order };
+    return order;
+  }
+
+  /** Posts the current page of the content as shown (masked unless revealed). */
+  private showPage(): ResultsHostMessage | undefined {
+    const c = this.shown();
+    if (!c) return this.lastMessage;
+    const order = this.orderOf(c);
+    const size = pageSize();
+    this.offset = pageOffset(this.offset, order.length, size, 'reload');
+    const at = order.slice(this.offset, this.offset + size);
+    const page: ResultPage = { offset: this.offset, total: order.length, pageSize: size, hasPrev: this.offset > 0, hasNext: this.offset + at.length < order.length };
+    const msg = toMessage(c, this.limit, page, at, this.sort, this.onlyDiff);
+    this.post(msg);
+    return msg;
   }
 
   private post(msg: ResultsHostMessage): void {
@@ -211,8 +320,35 @@ export function paramsText(run: QueryRun): string {
     .join(' · ');
 }
 
+/** Observed column types per result, worked out once (a page move must not rescan every row). */
+const observed = new WeakMap<object, string[]>();
+function typesOf(r: { columns: string[]; rows: SqlValue[][] }): string[] {
+  let t = observed.get(r);
+  if (!t) observed.set(r, (t = observedTypes(r.rows, r.columns.length)));
+  return t;
+}
+
 function sideSummary(label: string, run: QueryRun, totals: SideTotals): SideSummary {
-  return { label, columns: run.result.columns, rows: totals.rows, truncated: run.result.truncated, sums: totals.sums.map((s) => (s === null ? null : String(s))) };
+  const { columns, truncated } = run.result;
+  return {
+    label,
+    columns,
+    types: typesOf(run.result),
+    secret: secretColumns(secretReveal.policy(), undefined, columns),
+    rows: totals.rows,
+    truncated,
+    sums: totals.sums.map((s) => (s === null ? null : String(s))),
+  };
+}
+
+/** containerDb.pageSize: rows per page, as in the table grid. */
+function pageSize(): number {
+  return readSettings().pageSize;
+}
+
+/** Rows (one result) or pairs (side by side) loaded. */
+function loadedLength(c: ResultsContent): number {
+  return c.kind === 'single' ? c.run.result.rows.length : c.cmp.pairs.length;
 }
 
 /**
@@ -225,10 +361,27 @@ export function maskContent(c: ResultsContent, policy: SecretPolicy): ResultsCon
   return { ...c, a: { ...c.a, run: maskRun(c.a.run) }, b: { ...c.b, run: maskRun(c.b.run) }, cmp: maskSideBySide(c.cmp, policy) };
 }
 
-function toMessage(c: ResultsContent, limit: number): ResultsHostMessage {
+/** One page of `c`: `at` are the row (or pair) indexes on it, in display order. */
+function toMessage(c: ResultsContent, limit: number, page: ResultPage, at: number[], sort: ResultSort | null, onlyDiff: boolean): ResultsHostMessage {
   if (c.kind === 'single') {
     const r = c.run.result;
-    return { type: 'result', title: c.title, source: c.source, params: paramsText(c.run), notice: c.run.notice, columns: r.columns, rows: r.rows.map((row) => row.map(toCell)), truncated: r.truncated, limit, ms: c.ms, secretsRevealed: secretReveal.revealed };
+    const types = typesOf(r);
+    return {
+      type: 'result',
+      title: c.title,
+      source: c.source,
+      params: paramsText(c.run),
+      notice: c.run.notice,
+      columns: r.columns.map((name, i) => ({ name, type: types[i], pk: false, notNull: false })),
+      rows: at.map((i) => r.rows[i].map(toCell)),
+      ...page,
+      sort,
+      secretColumns: secretColumns(secretReveal.policy(), undefined, r.columns),
+      truncated: r.truncated,
+      limit,
+      ms: c.ms,
+      secretsRevealed: secretReveal.revealed,
+    };
   }
   const { cmp } = c;
   const indexInB = cmp.columnsA.map((n, i) => (cmp.columnsA.length === cmp.columnsB.length && cmp.columnsB[i] === n ? i : cmp.columnsB.indexOf(n)));
@@ -242,13 +395,12 @@ function toMessage(c: ResultsContent, limit: number): ResultsHostMessage {
     b: sideSummary(c.b.label, c.b.run, cmp.totals.b),
     pairedBy: cmp.pairedBy,
     counts: cmp.counts,
-    pairs: cmp.pairs.map((p) => ({
-      s: p.status,
-      a: p.a?.map(toCell),
-      b: p.b?.map(toCell),
-      ca: p.changed,
-      cb: p.changed.map((i) => indexInB[i]).filter((j) => j >= 0),
-    })),
+    pairs: at.map((n) => {
+      const p = cmp.pairs[n];
+      return { n: n + 1, s: p.status, a: p.a?.map(toCell), b: p.b?.map(toCell), ca: p.changed, cb: p.changed.map((i) => indexInB[i]).filter((j) => j >= 0) };
+    }),
+    onlyDiff,
+    ...page,
     limit,
     ms: c.ms,
     secretsRevealed: secretReveal.revealed,
@@ -259,12 +411,20 @@ function resultsHtml(webview: vscode.Webview, media: vscode.Uri): string {
   return webviewPage(webview, media, {
     title: 'Query results',
     styles: ['tableGrid.css', 'results.css'],
+    libraries: ['gridCore.js'],
     script: 'results.js',
     body: `
 <header class="toolbar">
   <div class="title"><span id="title" class="table-name"></span><span id="source" class="source"></span></div>
   <div class="pager">
-    <span id="status" class="range" aria-live="polite"></span>
+    <span id="pager" class="pager" hidden>
+      <button id="first" title="First page">First</button>
+      <button id="prev" title="Previous page">Prev</button>
+      <span id="range" class="range" aria-live="polite"></span>
+      <button id="next" title="Next page">Next</button>
+      <button id="last" title="Last page">Last</button>
+    </span>
+    <span id="status" class="range status" aria-live="polite"></span>
     <button id="load-more" class="secondary" title="Run again with a higher row limit (containerDb.maxResultRows)" hidden>Load more</button>
     <label id="only-diff-label" class="toggle" hidden><input type="checkbox" id="only-diff"> Only differences</label>
     <button id="rerun" class="secondary" title="Run the query again">↻ Run again</button>

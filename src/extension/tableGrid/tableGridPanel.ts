@@ -214,6 +214,7 @@ function gridHtml(webview: vscode.Webview, media: vscode.Uri): string {
   return webviewPage(webview, media, {
     title: 'Table',
     styles: ['tableGrid.css'],
+    libraries: ['gridCore.js'],
     script: 'tableGrid.js',
     body: `
 <header class="toolbar" id="toolbar">
