@@ -9,6 +9,7 @@ import type { ComparePanels } from './divergence/comparePanel';
 import type { DivergenceService } from './divergence/divergenceService';
 import type { SchemaDocuments } from './divergence/schemaDocuments';
 import type { DivergenceStatusBar } from './divergence/statusBar';
+import type { SqlConsoles } from './console/sqlConsoles';
 
 /** Everything the commands work with, made once in activate(). */
 export interface Services {
@@ -24,4 +25,6 @@ export interface Services {
   divergenceStatus?: DivergenceStatusBar;
   comparePanels?: ComparePanels;
   schemaDocuments?: SchemaDocuments;
+  /** SQL consoles and their status bar item (issue 5), set by registerQueries. */
+  consoles?: SqlConsoles;
 }

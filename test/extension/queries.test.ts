@@ -214,6 +214,18 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
     if (out.status !== 'ok') return;
     const expected = execFileSync('sqlite3', ['-json', containerFile, statements[0]], { encoding: 'utf8' });
     assert.deepStrictEqual(out.result.rows, (JSON.parse(expected) as Record<string, unknown>[]).map((r) => [r.id, r.name, r.email, r.role]));
+    // The status bar names the database the console is bound to (and switches it on click).
+    assert.match(api.consoles!.statusText ?? '', new RegExp(NAME.replace(/[-]/g, '\\-')));
+  });
+
+  it('copies a result to the clipboard as a Markdown table, one line per row', async () => {
+    const out = await vscode.commands.executeCommand('containerDb.exportResult', { format: 'markdown', to: 'clipboard' });
+    assert.ok(out, `export failed: ${JSON.stringify(api.errors.lastError)}`);
+    const text = await vscode.env.clipboard.readText();
+    const lines = text.trimEnd().split('\n');
+    assert.match(lines[0], /^\| id \| name \| email \| role \|$/);
+    assert.strictEqual(lines.length, inContainer.users.length + 2, text.slice(0, 500));
+    assert.ok(text.includes('Zoë, "the" tester'), 'the value with a comma and quotes is there as text');
   });
 
   it('exports that result as CSV to a file, equal to what sqlite3 -csv writes', async () => {

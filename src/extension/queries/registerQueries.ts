@@ -68,6 +68,7 @@ export function registerQueries(s: Services, context: vscode.ExtensionContext): 
     },
   };
   const consoles = new SqlConsoles();
+  s.consoles = consoles;
 
   const commands: Record<string, { action: string; run: (arg?: unknown, extra?: unknown) => Promise<unknown> | unknown }> = {
     'containerDb.runQuickQuery': { action: 'Run Quick Query', run: (arg) => runQuickQueryCommand(s, q, arg) },
