@@ -113,10 +113,16 @@ module.exports = {
       await chat.waitFor({ timeout: 4000 }).catch(() => {});
     }
     // The user table shows NULLs (and the JSON chat column); open it and expand Mounts for the tree shot.
-    // One click, even while the divergence badges redraw the tree just after the pull: the tree's
-    // nodes are stable, so the click never reaches a disposed item ("Actual command not found").
-    await rowByLabel(page, 'user').click();
-    await gridFrame(page).locator('#range', { hasText: /rows 1–12 of 12/ }).waitFor();
+    // KNOWN DEFECT (issue 3, still open): a click that lands while the divergence badges redraw the
+    // tree just after a pull can still reach a disposed item ("Actual command not found"; 1 in 3
+    // clean CI runs). Click again, up to three times, until it is fixed.
+    const range = gridFrame(page).locator('#range', { hasText: /rows 1–12 of 12/ });
+    for (let i = 0; i < 3 && !(await range.isVisible().catch(() => false)); i++) {
+      if (i > 0) ctx.log('the click on the user table reached a redrawn item; clicking again (known defect)');
+      await rowByLabel(page, 'user').click();
+      await range.waitFor({ timeout: 15000 }).catch(() => {});
+    }
+    await range.waitFor({ timeout: 5000 });
     const mounts = rowByLabel(page, 'Mounts');
     if ((await mounts.getAttribute('aria-expanded')) !== 'true') await mounts.locator('.monaco-tl-twistie').click();
     await rowByLabel(page, `volume ${NAME}-data → /app/backend/data`).waitFor();
