@@ -34,7 +34,7 @@ import { connect, DockerConnection } from '../../src/core/dockerConnection';
 import { isCdbError } from '../../src/core/errors';
 import { MID_WRITE_WARNING, ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import { sqlite3Cli } from '../support/sqliteFixtures';
-import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, projectRoot, removeByPrefix } from '../support/dockerFixtures';
+import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, projectRoot, removeByPrefix, waitFor } from '../support/dockerFixtures';
 
 const PREFIX = 'cdbt-l-';
 const DB = `${OPENWEBUI_DATA_DIR}/webui.db`;
@@ -355,15 +355,6 @@ async function sqliteInContainer(container: string, sql: string): Promise<string
   const r = await docker(['exec', '-i', container, 'sqlite3', DB], { input: sql });
   if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`sqlite3 in ${container}: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-/** Polls a readiness condition (not a timing assertion): up to ~30 s. */
-async function waitFor(ready: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await ready()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached in 30 s');
 }
 
 function positiveInt(raw: string | undefined, fallback: number): number {

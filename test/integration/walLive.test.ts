@@ -16,7 +16,7 @@ import { pullFile, statPath } from '../../src/core/archivePull';
 import { ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import type { Snapshot } from '../../src/core/types';
 import { sqlite3Cli, sqlite3View, sqlJsDump } from '../support/sqliteFixtures';
-import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, removeByPrefix } from '../support/dockerFixtures';
+import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, removeByPrefix, waitFor } from '../support/dockerFixtures';
 
 const PREFIX = 'cdbt-a2-wal-';
 const DB = `${OPENWEBUI_DATA_DIR}/webui.db`;
@@ -230,15 +230,6 @@ async function sqliteInContainer(container: string, sql: string): Promise<string
   const r = await dockerExec(container, ['sqlite3', DB, sql]);
   if (r.exitCode !== 0) throw new Error(`sqlite3 in ${container}: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-/** Polls a readiness condition (not a timing assertion): up to ~30 s. */
-async function waitFor(ready: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await ready()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached in 30 s');
 }
 
 function sha256(bytes: Uint8Array): string {

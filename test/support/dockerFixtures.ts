@@ -278,3 +278,12 @@ function run(cmd: string, args: string[]): Promise<Buffer> {
     });
   });
 }
+
+/** Polls a readiness condition (not a timing assertion): up to ~30 s. */
+export async function waitFor(ready: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not reached in 30 s');
+}
