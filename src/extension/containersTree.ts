@@ -6,8 +6,13 @@
  * Nodes are stable: one object per id for the life of that id, updated in place when it is listed
  * again. VS Code's extension host keys its handles (and the commands of the items it drew) by the
  * element object: handing it a fresh object for an id it holds, or firing a change for an object
- * it was not given, disposes the drawn item's command under the pointer ("Actual command not
- * found") or leaves a node spinning. getTreeItem builds a fresh TreeItem from the node each time.
+ * it was not given, leaves a node spinning. getTreeItem builds a fresh TreeItem from the node each
+ * time.
+ *
+ * A row's click command never carries arguments (see rowCommand): VS Code hands a command's
+ * arguments to a click through a handle that the next redraw of that row disposes, and a click
+ * landing between that redraw and the workbench repainting the row (the divergence badge arrives
+ * just after a pull) failed with "Actual command not found".
  */
 import * as vscode from 'vscode';
 import type { DockerService } from './dockerService';
@@ -40,6 +45,8 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private readonly drawnIds = new Set<string>();
   /** Expanded / collapsed as the user left it, by id: a node's own state is only its default. */
   private readonly expanded = new Map<string, boolean>();
+  /** The argument-free click command of each row that has one, by node id (see rowCommand). */
+  private readonly rowCommands = new Map<string, string>();
   /** Hooks that adjust nodes as they are listed and drawn (the divergence badges of issue 4); they must be idempotent. */
   readonly decorators: ((node: TreeNode) => void)[] = [];
 
@@ -90,7 +97,9 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.id) this.drawnIds.add(node.id);
     for (const decorate of this.decorators) decorate(node);
-    return drawn(node, this.collapsibleState(node));
+    const item = drawn(node, this.collapsibleState(node));
+    item.command = this.rowCommand(node);
+    return item;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
@@ -130,6 +139,30 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
     this.listed.dispose();
+  }
+
+  /**
+   * The node's click command as drawn: one command id per node id, registered on first draw and
+   * valid for the life of the view, which runs what the node's command is at click time. A click on
+   * a row drawn before the latest redraw therefore still reaches its node.
+   */
+  private rowCommand(node: TreeNode): vscode.Command | undefined {
+    const own = node.command;
+    if (!own?.arguments?.length || !node.id) return own;
+    const nodeId = node.id;
+    let command = this.rowCommands.get(nodeId);
+    if (!command) {
+      command = `containerDb.row.${this.rowCommands.size + 1}`;
+      this.subscriptions.push(vscode.commands.registerCommand(command, () => this.runRowCommand(nodeId)));
+      this.rowCommands.set(nodeId, command);
+    }
+    return { command, title: own.title, tooltip: own.tooltip };
+  }
+
+  /** A click on a row whose node was since removed (a dropped table) does nothing: the redraw under way removes the row. */
+  private runRowCommand(nodeId: string): Thenable<unknown> | undefined {
+    const own = this.byId.get(nodeId)?.command;
+    return own ? vscode.commands.executeCommand(own.command, ...(own.arguments ?? [])) : undefined;
   }
 
   /** The node already known for this id, updated from `fresh`; else `fresh` becomes that node. */
@@ -226,7 +259,7 @@ function hasAncestorIn(node: TreeNode, set: Set<TreeNode>): boolean {
   return false;
 }
 
-/** A fresh item from the node's current state; its command acts on the node, never on a drawn copy. */
+/** A fresh item from the node's current state (its command is set by the tree: rowCommand). */
 function drawn(node: TreeNode, state: vscode.TreeItemCollapsibleState | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label ?? '', state);
   item.id = node.id;
@@ -236,6 +269,5 @@ function drawn(node: TreeNode, state: vscode.TreeItemCollapsibleState | undefine
   item.contextValue = node.contextValue;
   item.resourceUri = node.resourceUri;
   item.accessibilityInformation = node.accessibilityInformation;
-  if (node.command) item.command = { ...node.command, arguments: node.command.arguments?.map((a) => (a instanceof TreeNode && a.id === node.id ? node : a)) };
   return item;
 }

@@ -229,6 +229,34 @@ describe('Containers view (real Docker engine)', function () {
     grid.panel.dispose();
   });
 
+  it('a table row\'s click command carries no argument a redraw could dispose, and still opens its table after redraws', async () => {
+    const db = await databaseItem(OWUI);
+    const chat = await childByLabel(api, db, 'chat');
+    const before = api.tree.getTreeItem(chat).command;
+    assert.ok(before, 'a table row opens on click');
+    // VS Code hands a command's arguments to a click through a handle that a redraw disposes
+    // ("Actual command not found"): the row's command must carry none.
+    assert.deepStrictEqual(before.arguments ?? [], []);
+    assert.notStrictEqual(before.command, 'containerDb.openTable');
+    // Redraw the database node and its tables, as the divergence badge does after a pull, and re-pull.
+    api.tree.refreshShown(String(db.id));
+    assert.ok(await vscode.commands.executeCommand('containerDb.repull', await databaseItem(OWUI)), JSON.stringify(api.errors.lastError));
+    const after = api.tree.getTreeItem(await childByLabel(api, await databaseItem(OWUI), 'chat')).command;
+    assert.strictEqual(after?.command, before.command, 'the row keeps its command across redraws');
+    // A click on the row as drawn before the redraws: its command runs Open Table on that table.
+    const grid = await vscode.commands.executeCommand<{ lastPage?: { total: number }; panel: vscode.WebviewPanel }>(before.command);
+    assert.ok(grid?.lastPage, JSON.stringify(api.errors.lastError));
+    assert.strictEqual(grid.lastPage.total, Number(sqlite3(dbFile, 'SELECT count(*) FROM chat')));
+    assert.match(grid.panel.title, /^chat — /);
+    // Another table's row has a command of its own.
+    const user = api.tree.getTreeItem(await childByLabel(api, await databaseItem(OWUI), 'user')).command!;
+    assert.notStrictEqual(user.command, before.command);
+    const userGrid = await vscode.commands.executeCommand<{ lastPage?: { total: number }; panel: vscode.WebviewPanel }>(user.command);
+    assert.strictEqual(userGrid?.lastPage?.total, Number(sqlite3(dbFile, 'SELECT count(*) FROM "user"')));
+    grid.panel.dispose();
+    userGrid!.panel.dispose();
+  });
+
   it('refreshes on Docker events, without polling', async () => {
     const name = `${PREFIX}late`;
     const listed = () => api.docker.containers().some((c) => c.name === name);

@@ -8,7 +8,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar } = require('./steps');
+const { fixtures, treeRow, rowByLabel, gridFrame, visibleWebview, widenSideBar } = require('./steps');
 
 const PREFIX = 'cdbt-d2-ui-';
 const NAME = `${PREFIX}owui`;
@@ -97,6 +97,29 @@ module.exports = {
       await frame.locator('#pretty', { hasText: 'Show Raw' }).waitFor();
       await ctx.screenshot(page, 'grid-json-detail');
     }
+  },
+
+  'a click on a table while the view redraws it (a re-pull and its badge) opens the table clicked': async (page, ctx) => {
+    // A re-pull redraws the database node and its tables twice (the new snapshot, then the
+    // divergence badge); clicks land at several points of that. The click used to reach a disposed
+    // item now and then ("Actual command not found").
+    const tables = ['auth', 'config', 'message', 'model', 'user', 'chat'];
+    const delays = [0, 150, 300, 500, 800, 1200];
+    const refused = async () => (await ctx.notifications(page)).filter((m) => /command not found|Open a table from/i.test(m));
+    for (let i = 0; i < tables.length; i++) {
+      await ctx.runCommand(page, 'Container DB: Re-pull Database');
+      const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+      if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) await pick.click();
+      await page.waitForTimeout(delays[i]);
+      await rowByLabel(page, tables[i]).click();
+      await page.locator('.tabs-container .tab.active', { hasText: `${tables[i]} — ${NAME}` }).waitFor({ timeout: 15000 });
+      // Its grid shows (and its webview, which has the focus, passes keys on again).
+      await visibleWebview(page).locator('#title', { hasText: new RegExp(`^${tables[i]}$`) }).waitFor({ timeout: 15000 });
+      await visibleWebview(page).locator('#range', { hasText: /^rows 1–/ }).waitFor({ timeout: 15000 });
+      ctx.assert.deepStrictEqual(await refused(), [], `the click on ${tables[i]}, ${delays[i]} ms into a re-pull`);
+    }
+    await visibleWebview(page).locator('#range', { hasText: `rows 1–100 of ${CHATS}` }).waitFor({ timeout: 30000 });
+    await ctx.screenshot(page, 'clicks-during-redraw');
   },
 
   'clean up': async () => {

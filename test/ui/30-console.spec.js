@@ -101,11 +101,23 @@ module.exports = {
     await ctx.screenshot(page, 'side-by-side');
     await frame.locator('#only-diff').check();
     await page.keyboard.press('Control+B');
+    // The side bar comes back and takes focus a moment later; a picker opened meanwhile would
+    // close on that blur (seen once in CI), so the next step starts once it is back.
+    await page.locator('.part.sidebar').waitFor({ state: 'visible' });
+    await treeRow(page, NAME).waitFor();
   },
 
   'the SQL console: a bad statement shows SQLite\'s message on it': async (page, ctx) => {
-    await ctx.runCommand(page, 'Container DB: New SQL Query');
-    await pick(page, NAME);
+    // A picker that loses focus closes; if it closed before it could be clicked, open it again.
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    for (let i = 0; ; i++) {
+      await ctx.runCommand(page, 'Container DB: New SQL Query');
+      if (await row.waitFor({ timeout: 10000 }).then(() => true, () => false)) break;
+      if (i === 2) throw new Error('the New SQL Query picker closed before it could be clicked, three times');
+      ctx.log('the database picker closed before the click (focus moved); opening it again');
+      await page.keyboard.press('Escape');
+    }
+    await row.click();
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.waitFor();
     await page.locator('.part.statusbar', { hasText: `${NAME}:/app/backend/data/webui.db` }).waitFor();
