@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { copyPathCommand } from './copyPath';
 import { inspectCommand } from './inspect';
 import { openTableCommand } from './openTable';
+import { registerReportingCommand } from './reportingCommand';
 import { repullCommand } from './repull';
 import { saveSnapshotCommand } from './saveSnapshot';
 import { showMountsCommand } from './showMounts';
@@ -22,16 +23,7 @@ const COMMANDS: Record<string, { action: string; run: Handler }> = {
 
 /** Every command reports its failure once (notification + log) and resolves to undefined. */
 export function registerCommands(s: Services): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, { action, run }]) =>
-    vscode.commands.registerCommand(id, async (arg?: unknown, arg2?: unknown) => {
-      try {
-        return await run(s, arg, arg2);
-      } catch (err) {
-        s.errors.report(action, err);
-        return undefined;
-      }
-    }),
-  );
+  return Object.entries(COMMANDS).map(([id, { action, run }]) => registerReportingCommand(s.errors, id, action, (arg, arg2) => run(s, arg, arg2)));
 }
 
 async function refresh(s: Services): Promise<void> {

@@ -4,6 +4,7 @@
  * activate(); it loads neither sql.js nor the Docker client (the first comparison runs after a pull).
  */
 import * as vscode from 'vscode';
+import { registerReportingCommand } from '../commands/reportingCommand';
 import type { Services } from '../services';
 import { compareWithHostCommand } from './compareCommand';
 import { ComparePanels } from './comparePanel';
@@ -27,14 +28,6 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
   s.divergenceStatus = status;
 
   s.tree.decorators.push((node) => decorateNode(node, (id) => divergence.get(id)));
-  const run = (action: string, fn: (arg?: unknown) => Promise<unknown>) => async (arg?: unknown) => {
-    try {
-      return await fn(arg);
-    } catch (err) {
-      s.errors.report(action, err);
-      return undefined;
-    }
-  };
   // The database node is redrawn and its tables listed again (the tree coalesces this with the
   // pull's own redraw, and holds it while a node is loading). "Comparing…" shows no badge, so only
   // a result redraws.
@@ -49,14 +42,11 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
     status,
     vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, schemaDocuments),
     divergence.onDidChange((id) => redraw(id)),
-    vscode.commands.registerCommand('containerDb.compareWithHost', run('Compare with Host Database', (arg) => compareWithHostCommand(s, arg))),
-    vscode.commands.registerCommand(
-      'containerDb.chooseHostDatabase',
-      run('Choose Host Database', async () => {
-        const file = await hosts.choose({ force: true });
-        if (file) await divergence.updateAll();
-        return file;
-      }),
-    ),
+    registerReportingCommand(s.errors, 'containerDb.compareWithHost', 'Compare with Host Database', (arg) => compareWithHostCommand(s, arg)),
+    registerReportingCommand(s.errors, 'containerDb.chooseHostDatabase', 'Choose Host Database', async () => {
+      const file = await hosts.choose({ force: true });
+      if (file) await divergence.updateAll();
+      return file;
+    }),
   ];
 }

@@ -10,6 +10,7 @@ import { quoteIdent } from '../../core/sqlIdent';
 import { newSqlQueryCommand, runConsoleQueryCommand, switchConsoleDatabaseCommand } from '../console/consoleCommands';
 import { SqlConsoles } from '../console/sqlConsoles';
 import { HostDatabases } from '../divergence/hostDatabase';
+import { registerReportingCommand } from '../commands/reportingCommand';
 import type { Services } from '../services';
 import { secretReveal } from '../secretReveal';
 import { defaultWorkerPath } from '../snapshotStore';
@@ -137,16 +138,7 @@ export function registerQueries(s: Services, context: vscode.ExtensionContext): 
     databases,
     panels,
     consoles,
-    ...Object.entries(commands).map(([id, { action, run }]) =>
-      vscode.commands.registerCommand(id, async (arg?: unknown, extra?: unknown) => {
-        try {
-          return await run(arg, extra);
-        } catch (err) {
-          s.errors.report(action, err);
-          return undefined;
-        }
-      }),
-    ),
+    ...Object.entries(commands).map(([id, { action, run }]) => registerReportingCommand(s.errors, id, action, (arg, extra) => run(arg, extra))),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`containerDb.${USER_QUERIES_KEY}`)) s.tree.refresh();
     }),
