@@ -31,10 +31,10 @@ export interface LoadedTarget {
 }
 
 /** Pulls (or reads) the target as a consistent snapshot. `pathOverride` is --path. */
-export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOverride?: string; signal?: AbortSignal } = {}): Promise<LoadedTarget> {
+export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOverride?: string; signal?: AbortSignal; hash?: boolean } = {}): Promise<LoadedTarget> {
   const maxBytes = ctx.globals.maxBytes;
   if (target.kind === 'file') {
-    return { target, snapshot: await snapshotFromFile(target.path, { maxBytes, signal: opts.signal }) };
+    return { target, snapshot: await snapshotFromFile(target.path, { maxBytes, signal: opts.signal, hash: opts.hash }) };
   }
   const conn = await ctx.docker();
   const container = await findContainer(conn, target.name, { databasePath: target.path ?? opts.pathOverride });
@@ -45,6 +45,6 @@ export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOv
       `Container '${container.name}' uses a ${location.unsupported.kind} database (DATABASE_URL), which this tool cannot open; it reads SQLite files only.`,
     );
   }
-  const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal, freeze: ctx.globals.freeze });
+  const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal, freeze: ctx.globals.freeze, hash: opts.hash });
   return { target, container, snapshot };
 }

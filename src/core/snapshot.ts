@@ -105,7 +105,7 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
     // A hot journal we could roll back gives the state before the open transaction: as
     // consistent as a quiet file, so no reason to wait for the writer.
     if (stable && (built.journal !== 'hot-journal' || built.rolledBack)) {
-      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : []) };
+      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : [], opts.hash !== false) };
     }
     const rank = stable ? 2 : 1;
     if (!best || rank >= best.rank) best = { built, rank };
@@ -118,7 +118,7 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
   if (best.rank < 2) {
     throw new CdbError('MID_WRITE', `${source.displayName} kept changing while it was copied (${maxAttempts} attempts): a writer is busy with it, and a copy now could mix two moments. Pull again in a moment, or with the container paused for the copy (--freeze / containerDb.freezeWhileCopying).`);
   }
-  return { bytes: best.built.bytes, stamp: stampOf(best.built, maxAttempts, [MID_WRITE_WARNING]) };
+  return { bytes: best.built.bytes, stamp: stampOf(best.built, maxAttempts, [MID_WRITE_WARNING], opts.hash !== false) };
 }
 
 /** Read db, -wal, -journal in that order; null when a file vanished or shrank under us (a change). */
@@ -165,11 +165,11 @@ function build(displayName: string, dbVersion: FileVersion, files: CompanionSet<
   return { bytes, dbVersion, dbSize: files.db.length, walFramesApplied, journal, rolledBack };
 }
 
-function stampOf(built: Built, attempts: number, warnings: string[]): CopyStamp {
+function stampOf(built: Built, attempts: number, warnings: string[], hash: boolean): CopyStamp {
   return {
     size: built.dbSize,
     mtime: built.dbVersion.mtime,
-    sha256: sha256Hex(built.bytes),
+    ...(hash ? { sha256: sha256Hex(built.bytes) } : {}),
     pulledAt: new Date().toISOString(),
     walFramesApplied: built.walFramesApplied,
     journal: built.journal,

@@ -74,6 +74,11 @@ export interface PullOptions {
   maxBytes?: number;
   onProgress?: (p: PullProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Compute the image's SHA-256 (default true). `diff` turns it off: the comparison itself says
+   * whether two images are the same, and hashing two 350 MiB images cost more than comparing them.
+   */
+  hash?: boolean;
 }
 
 export type JournalState = 'none' | 'wal' | 'cold-journal' | 'hot-journal';
@@ -91,8 +96,8 @@ export interface SnapshotStamp {
   size: number;
   /** mtime of the database file as the engine (or the file system) reports it. */
   mtime: string;
-  /** SHA-256 (hex) of the final database image, WAL applied. */
-  sha256: string;
+  /** SHA-256 (hex) of the final database image, WAL applied; absent when the pull was asked not to hash. */
+  sha256?: string;
   /** ISO time when the pull finished. */
   pulledAt: string;
   walFramesApplied: number;

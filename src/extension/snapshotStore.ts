@@ -102,14 +102,20 @@ export class SnapshotStore implements vscode.Disposable {
     const started = Date.now();
     const conn = await this.docker.connection();
     const { pullSnapshot } = await import('../core/snapshot');
-    const snapshot = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: settings.freezeWhileCopying });
+    const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: settings.freezeWhileCopying, hash: false });
     const pullMs = Date.now() - started;
+    // The SHA-256 is taken while the worker opens the image and counts rows, not before.
+    const { sha256HexInSlices } = await import('../core/sharedBytes');
+    const hashing = sha256HexInSlices(pulled.bytes, req.signal);
+    hashing.catch(() => undefined);
     const engine = await this.engine();
-    const db = await engine.open(snapshot, `${container.name}:${loc.path}`);
+    const db = await engine.open(pulled, `${container.name}:${loc.path}`);
     let schema: SchemaInfo;
+    let snapshot: Snapshot;
     try {
       const { readSchema } = await import('../core/schema');
       schema = await readSchema(engine, db, { countRows: true, signal: req.signal });
+      snapshot = { ...pulled, stamp: { ...pulled.stamp, sha256: await hashing } };
     } catch (err) {
       await engine.close(db).catch(() => undefined);
       throw err;
@@ -121,7 +127,7 @@ export class SnapshotStore implements vscode.Disposable {
     const st = snapshot.stamp;
     this.log.info(
       `Pulled ${container.name}:${loc.path}: ${st.size} bytes (${formatSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
-        `WAL frames applied ${st.walFramesApplied}, journal ${st.journal}, attempts ${st.attempts}, sha256 ${st.sha256.slice(0, 12)}, ` +
+        `WAL frames applied ${st.walFramesApplied}, journal ${st.journal}, attempts ${st.attempts}, sha256 ${st.sha256?.slice(0, 12) ?? 'not computed'}, ` +
         `${schema.tables.length} tables, total ${Date.now() - started} ms`,
     );
     for (const w of st.warnings) this.log.warn(`${container.name}:${loc.path}: ${w}`);

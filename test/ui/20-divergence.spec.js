@@ -24,6 +24,24 @@ INSERT INTO container_only VALUES (1, 'a'), (2, 'b');
 
 let tmp;
 let hostUsage;
+/** The workspace's host database, where it is moved to, and the two candidates made in its place. */
+let hostFiles;
+
+function hostFilesOf(workspace) {
+  const main = path.join(workspace, 'backend', 'data', 'webui.db');
+  return { main, moved: path.join(os.tmpdir(), `${PREFIX}host-${process.pid}.db`), a: path.join(workspace, 'a', 'webui.db'), b: path.join(workspace, 'b', 'webui.db') };
+}
+
+/** The workspace as the other specs expect it: its one webui.db back in place. */
+function restoreHostFiles() {
+  if (!hostFiles) return;
+  for (const f of [hostFiles.a, hostFiles.b]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
+  if (fs.existsSync(hostFiles.moved)) fs.renameSync(hostFiles.moved, hostFiles.main);
+}
+
+async function quickPickLabels(page) {
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts();
+}
 
 module.exports = {
   'a fixture container whose database differs from the workspace copy': async (_page, ctx) => {
@@ -117,8 +135,64 @@ module.exports = {
     await ctx.screenshot(page, 'compare-view-updated-page-2');
   },
 
+  'no host database in the workspace: the badge and the status bar say so; the picker offers Browse…': async (page, ctx) => {
+    hostFiles = hostFilesOf(ctx.workspace);
+    // The workspace's only webui.db moves away: the file watcher sees it go.
+    fs.renameSync(hostFiles.main, hostFiles.moved);
+    const db = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · no host database/ }).first();
+    await db.waitFor({ timeout: 30000 });
+    await db.click();
+    const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'no host database' }).first();
+    await status.waitFor();
+    await ctx.screenshot(page, 'no-host-database');
+    await status.click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Host database to compare with' }).waitFor();
+    ctx.assert.strictEqual(await page.locator('.quick-input-widget input').getAttribute('placeholder'), 'No webui.db in the workspace: browse for one');
+    ctx.assert.deepStrictEqual(await quickPickLabels(page), ['Browse…']);
+    await ctx.screenshot(page, 'no-host-database-picker');
+    await page.keyboard.press('Escape');
+  },
+
+  'two webui.db in the workspace: "choose one"; the one picked is compared, and remembered': async (page, ctx) => {
+    // a/ is the host copy as it was; b/ lacks the model rows, so the container has 5 more there.
+    fs.mkdirSync(path.dirname(hostFiles.a), { recursive: true });
+    fs.mkdirSync(path.dirname(hostFiles.b), { recursive: true });
+    fs.copyFileSync(hostFiles.moved, hostFiles.a);
+    fs.copyFileSync(hostFiles.moved, hostFiles.b);
+    execFileSync('sqlite3', ['-bail', hostFiles.b], { input: 'DELETE FROM model;' });
+    const models = Number(execFileSync('sqlite3', [hostFiles.a, 'SELECT count(*) FROM model'], { encoding: 'utf8' }).trim());
+    // A re-pull compares again and finds the two.
+    await ctx.runCommand(page, 'Container DB: Re-pull Database');
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) await pick.click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · host database: choose one/ }).first().waitFor({ timeout: 30000 });
+    const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'host database: choose one' }).first();
+    await status.waitFor();
+    await ctx.screenshot(page, 'host-database-choose-one');
+    await status.click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Host database to compare with' }).waitFor();
+    ctx.assert.strictEqual(await page.locator('.quick-input-widget input').getAttribute('placeholder'), '2 candidates in the workspace');
+    ctx.assert.deepStrictEqual(await quickPickLabels(page), ['a/webui.db', 'b/webui.db', 'Browse…']);
+    await ctx.screenshot(page, 'host-database-picker');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'b/webui.db' }).first().click();
+    // Compared with b: the model table now differs by the rows b lacks.
+    const model = rowByLabel(page, 'model');
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · ≠/ }).first().waitFor({ timeout: 30000 });
+    await model.waitFor();
+    ctx.assert.match(await model.innerText(), new RegExp(`${models} rows · ≠ \\+${models}(?!\\d)`));
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /host ≠ container \(5 tables\)/ }).first().waitFor();
+    // Remembered: a re-pull compares with b again without asking.
+    await ctx.runCommand(page, 'Container DB: Re-pull Database');
+    if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) await pick.click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · ≠/ }).first().waitFor({ timeout: 30000 });
+    ctx.assert.match(await rowByLabel(page, 'model').innerText(), new RegExp(`≠ \\+${models}(?!\\d)`));
+    ctx.assert.strictEqual(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Host database to compare with' }).isVisible(), false);
+    await ctx.screenshot(page, 'host-database-chosen');
+  },
+
   after: async () => {
     await fixtures().removeByPrefix(PREFIX);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    restoreHostFiles();
   },
 };

@@ -23,7 +23,7 @@ function sideJson(text: string, loaded: LoadedTarget) {
     containerId: s.containerId ?? null,
     image: s.image ?? null,
     bytes: s.size,
-    sha256: s.sha256,
+    sha256: s.sha256 ?? null,
     mtime: s.mtime,
     pulledAt: s.pulledAt,
     walFramesApplied: s.walFramesApplied,
@@ -53,7 +53,7 @@ export function diffJson(textA: string, a: LoadedTarget, textB: string, b: Loade
 
 function sideLine(label: string, s: SnapshotStamp): string {
   const where = s.origin === 'container' ? `container ${s.containerName}:${s.path}` : `file ${s.path}`;
-  return `${label}: ${where} (${formatBytes(s.size)}, sha256 ${s.sha256.slice(0, 12)}…)`;
+  return `${label}: ${where} (${formatBytes(s.size)}${s.sha256 ? `, sha256 ${s.sha256.slice(0, 12)}…` : ''})`;
 }
 
 function statusWords(t: TableDiff): string {
@@ -169,8 +169,10 @@ export const diffCommand: CliCommand = {
       // opens as an empty database, and is closed at once.
       const warm = engine.open(new Uint8Array(0), 'warm-up').then((h) => engine.close(h));
       warm.catch(() => undefined); // a failing start shows again, as a CdbError, on the real open
-      // Two reads (or pulls) at once: each is mostly waiting on a disk or on the engine.
-      const [loadedA, loadedB] = await Promise.all([loadTarget(ctx, targetA, { signal }), loadTarget(ctx, targetB, { signal })]);
+      // Two reads (or pulls) at once: each is mostly waiting on a disk or on the engine. No
+      // SHA-256: the comparison says whether the two are the same, and hashing two 350 MiB images
+      // took longer than comparing them (bench: 0.9 s of the 1.4 s).
+      const [loadedA, loadedB] = await Promise.all([loadTarget(ctx, targetA, { signal, hash: false }), loadTarget(ctx, targetB, { signal, hash: false })]);
       await warm.catch(() => undefined);
       const a = await engine.open(loadedA.snapshot, textA);
       const b = await engine.open(loadedB.snapshot, textB);

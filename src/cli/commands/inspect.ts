@@ -1,4 +1,5 @@
 import { readSchema } from '../../core/schema';
+import { sha256HexInSlices } from '../../core/sharedBytes';
 import type { SchemaInfo, SnapshotStamp } from '../../core/types';
 import type { CliCommand } from '../command';
 import { formatBytes, json, table } from '../format';
@@ -8,7 +9,7 @@ import { loadTarget, parseTarget } from '../target';
 function stampLines(s: SnapshotStamp): string[] {
   const lines = [
     `${s.origin === 'container' ? `container ${s.containerName} (${s.containerId?.slice(0, 12)}, ${s.image})` : 'file'}: ${s.path}`,
-    `size ${formatBytes(s.size)}, mtime ${s.mtime}, sha256 ${s.sha256.slice(0, 16)}…, WAL frames applied ${s.walFramesApplied}, pulled ${s.pulledAt}`,
+    `size ${formatBytes(s.size)}, mtime ${s.mtime}, sha256 ${s.sha256 ? `${s.sha256.slice(0, 16)}…` : 'not computed'}, WAL frames applied ${s.walFramesApplied}, pulled ${s.pulledAt}`,
   ];
   return [...lines, ...s.warnings.map((w) => `warning: ${w}`)];
 }
@@ -34,10 +35,13 @@ export const inspectCommand: CliCommand = {
     const target = arg.startsWith('container:') || arg.includes('/') ? parseTarget(arg) : { kind: 'container' as const, name: arg };
     const engine = ctx.engine();
     engine.preload();
-    const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal });
+    const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal, hash: false });
+    // The SHA-256 is taken while the worker opens the image and counts rows, not before.
+    const hashing = sha256HexInSlices(loaded.snapshot.bytes, ctx.abort.signal);
+    hashing.catch(() => undefined);
     const db = await engine.open(loaded.snapshot, loaded.snapshot.stamp.path);
     const schema = await readSchema(engine, db, { countRows: true, signal: ctx.abort.signal });
-    const stamp = loaded.snapshot.stamp;
+    const stamp = { ...loaded.snapshot.stamp, sha256: await hashing };
     if (values.json) {
       ctx.out(
         json({

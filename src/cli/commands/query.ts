@@ -103,7 +103,8 @@ function listCatalogue(ctx: CliContext, available?: Set<string>, extra: QuickQue
 }
 
 async function runOn(ctx: CliContext, targetText: string, what: What, maxRows: number | undefined): Promise<{ label: string; run: QueryRun }> {
-  const loaded = await loadTarget(ctx, parseTarget(targetText), { signal: ctx.abort.signal });
+  // No SHA-256: a query's output does not show it.
+  const loaded = await loadTarget(ctx, parseTarget(targetText), { signal: ctx.abort.signal, hash: false });
   for (const w of loaded.snapshot.stamp.warnings) ctx.err(`warning (${targetText}): ${w}`);
   const engine = ctx.engine();
   const db = await engine.open(loaded.snapshot, targetText);
@@ -208,7 +209,7 @@ export const queryCommand: CliCommand = {
         listCatalogue(ctx, undefined, userQueries);
         return 0;
       }
-      const loaded = await loadTarget(ctx, parseTarget(positionals[0]), { signal: ctx.abort.signal });
+      const loaded = await loadTarget(ctx, parseTarget(positionals[0]), { signal: ctx.abort.signal, hash: false });
       const engine = ctx.engine();
       const db = await engine.open(loaded.snapshot, positionals[0]);
       listCatalogue(ctx, tableNames(await readSchema(engine, db, { countRows: false, signal: ctx.abort.signal })), userQueries);

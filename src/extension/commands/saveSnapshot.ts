@@ -30,7 +30,7 @@ export async function saveSnapshotCommand(s: Services, arg?: unknown, targetArg?
   const { writeSnapshotFile } = await import('../../core/saveSnapshot');
   // The save dialog has already asked about replacing an existing file; a caller's Uri means replace.
   await writeSnapshotFile(entry.snapshot, target.fsPath, { overwrite: true });
-  s.log.info(`Saved ${container.name}:${entry.path} (sha256 ${entry.snapshot.stamp.sha256.slice(0, 12)}) to ${target.fsPath}, mode 0600`);
+  s.log.info(`Saved ${container.name}:${entry.path} (sha256 ${entry.snapshot.stamp.sha256?.slice(0, 12) ?? 'not computed'}) to ${target.fsPath}, mode 0600`);
   void vscode.window.showInformationMessage(`Saved the snapshot to ${target.fsPath} (readable only by you).`);
   return target.fsPath;
 }

@@ -114,7 +114,7 @@ export class QueryDatabases implements vscode.Disposable {
     }
     const opened: OpenedDatabase = { ref, label, engine, db, schema };
     this.hosts.set(ref.path, { key, opened });
-    this.log.info(`Queries: opened ${label} (${snapshot.bytes.byteLength} bytes, sha256 ${snapshot.stamp.sha256.slice(0, 12)})`);
+    this.log.info(`Queries: opened ${label} (${snapshot.bytes.byteLength} bytes, sha256 ${snapshot.stamp.sha256?.slice(0, 12) ?? 'not computed'})`);
     return opened;
   }
 

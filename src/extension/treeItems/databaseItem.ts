@@ -112,7 +112,7 @@ function databaseTooltip(c: ContainerInfo, entry: DatabaseEntry | undefined): vs
   row('Size', `${formatSize(st.size)} file, ${formatSize(entry.snapshot.bytes.byteLength)} with WAL applied`);
   row('WAL frames applied', String(st.walFramesApplied));
   row('Journal', st.journal);
-  row('SHA-256', st.sha256.slice(0, 16));
+  row('SHA-256', st.sha256?.slice(0, 16) ?? 'not computed');
   row('Tables', String(entry.schema.tables.filter((t) => !t.system).length));
   for (const w of st.warnings) row('Warning', w);
   return md;
