@@ -5,6 +5,7 @@
  * Names come from the database and are untrusted: they reach SQL only as bound parameters (the
  * table-valued pragma functions take the table and schema as arguments) or through quoteIdent.
  */
+import { countBtreeEntries } from './btreeCount';
 import { throwIfAborted } from './errors';
 import type { DbHandle, SqlEngine } from './sqlEngine';
 import { qualified, quoteIdent } from './sqlIdent';
@@ -15,6 +16,11 @@ export interface ReadSchemaOptions {
   countRows?: boolean;
   /** 'main' by default; or the name an attached database was given. */
   schemaName?: string;
+  /**
+   * The image `db` was opened from (the main schema's): rows are then counted off its b-tree
+   * pages (btreeCount.ts), with count(*) only where that gives up.
+   */
+  image?: Uint8Array;
   signal?: AbortSignal;
 }
 
@@ -23,6 +29,7 @@ interface SchemaRow {
   name: string;
   tblName: string;
   sql: string | null;
+  rootpage: number;
 }
 
 type Row = SqlValue[];
@@ -51,8 +58,8 @@ export async function readSchema(engine: SqlEngine, db: DbHandle, opts: ReadSche
 
   const master = schema.toLowerCase() === 'temp' ? 'sqlite_temp_schema' : 'sqlite_schema';
   const entries: SchemaRow[] = (
-    await q(`SELECT type, name, tbl_name, sql FROM ${qualified(schema, master)} ORDER BY name`)
-  ).map((r) => ({ type: str(r[0]), name: str(r[1]), tblName: str(r[2]), sql: strOrNull(r[3]) }));
+    await q(`SELECT type, name, tbl_name, sql, rootpage FROM ${qualified(schema, master)} ORDER BY name`)
+  ).map((r) => ({ type: str(r[0]), name: str(r[1]), tblName: str(r[2]), sql: strOrNull(r[3]), rootpage: num(r[4]) }));
   // PRAGMA table_list knows WITHOUT ROWID for certain ("wr"), whatever the CREATE statement's spelling.
   const withoutRowid = new Set(
     (await q('SELECT name FROM pragma_table_list WHERE schema = ? AND wr = 1', [schema])).map((r) => str(r[0])),
@@ -77,8 +84,16 @@ export async function readSchema(engine: SqlEngine, db: DbHandle, opts: ReadSche
   tables.sort((a, b) => Number(a.system) - Number(b.system));
 
   if (opts.countRows ?? true) {
+    const image = schema === 'main' ? opts.image : undefined;
+    const roots = new Map(entries.filter((e) => e.type === 'table').map((e) => [e.name, e.rootpage]));
     for (const t of tables) {
       throwIfAborted(signal, 'Counting rows');
+      const root = roots.get(t.name) ?? 0;
+      const fromPages = image && root > 0 && !isVirtual(t) ? countBtreeEntries(image, root, !t.withoutRowid) : null;
+      if (fromPages !== null) {
+        t.rows = fromPages;
+        continue;
+      }
       t.rows = await countRows(engine, db, t.name, schema, signal).catch((err) => {
         // A virtual table whose module this build lacks (fts5, rtree, ...) cannot be scanned.
         if (isVirtual(t)) return null;

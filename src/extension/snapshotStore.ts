@@ -114,7 +114,7 @@ export class SnapshotStore implements vscode.Disposable {
     let snapshot: Snapshot;
     try {
       const { readSchema } = await import('../core/schema');
-      schema = await readSchema(engine, db, { countRows: true, signal: req.signal });
+      schema = await readSchema(engine, db, { countRows: true, signal: req.signal, image: pulled.bytes });
       snapshot = { ...pulled, stamp: { ...pulled.stamp, sha256: await hashing } };
     } catch (err) {
       await engine.close(db).catch(() => undefined);

@@ -40,7 +40,7 @@ export const inspectCommand: CliCommand = {
     const hashing = sha256HexInSlices(loaded.snapshot.bytes, ctx.abort.signal);
     hashing.catch(() => undefined);
     const db = await engine.open(loaded.snapshot, loaded.snapshot.stamp.path);
-    const schema = await readSchema(engine, db, { countRows: true, signal: ctx.abort.signal });
+    const schema = await readSchema(engine, db, { countRows: true, signal: ctx.abort.signal, image: loaded.snapshot.bytes });
     const stamp = { ...loaded.snapshot.stamp, sha256: await hashing };
     if (values.json) {
       ctx.out(
