@@ -14,6 +14,7 @@
  *
  *   npm run soak
  *   CDB_SOAK_PULLS=1000 CDB_FUZZ_SCALE=50 npm run soak
+ *   CDB_SOAK_PULLS=wal=200,rollback-journal=20,wal-frozen=200,rollback-journal-frozen=200 npm run soak -- --only live
  *   npm run soak -- --only fuzz        (or --only live)
  */
 'use strict';
@@ -40,7 +41,7 @@ const previous = readJson(path.join(outDir, 'soak.json'));
 const report = {
   at: new Date().toISOString(),
   fuzzScale: Number(fuzzScale),
-  pullsPerMode: Number(pulls),
+  pullsPerMode: pulls.includes('=') ? pulls : Number(pulls),
   fuzz: only === 'live' ? previous?.fuzz : undefined,
   liveWriters: only === 'fuzz' ? previous?.liveWriters : undefined,
 };
@@ -65,7 +66,7 @@ if (only !== 'fuzz') {
   const figuresFile = path.join(outDir, 'live-writers.json');
   report.liveWriters = {
     at: report.at,
-    pullsPerMode: Number(pulls),
+    pullsPerMode: pulls.includes('=') ? pulls : Number(pulls),
     passes: result?.stats.passes ?? 0,
     failures: result?.stats.failures ?? 1,
     errors: (result?.failures ?? []).map((t) => `${t.fullTitle}: ${String(t.err?.message ?? '').split('\n')[0]}`),

@@ -81,13 +81,16 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   let best: { built: Built; rank: number } | undefined;
   let lastError: unknown;
+  /** The WAL as the previous attempt read it: read before this attempt's database copy began. */
+  let walBefore: Uint8Array | null = null;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await delay(BACKOFF_MS * (attempt - 1), signal);
     const before = await source.stat(signal);
     const copied = await copyOnce(source, before, opts);
     const after = await source.stat(signal);
-    const stable = copied !== null && settled(before, after, copied);
+    const stable = copied !== null && (settled(before, after, copied) || settledByWal(before, after, copied, walBefore));
+    walBefore = copied?.wal ?? null;
 
     let built: Built;
     try {
@@ -190,6 +193,29 @@ function settled(before: CompanionSet<FileVersion>, after: CompanionSet<FileVers
   const walAppended = before.wal !== null && after.wal !== null && copied.wal !== null && after.wal.size > before.wal.size && copied.wal.length >= before.wal.size;
   return same(before.db, after.db) && same(before.journal, after.journal) && (same(before.wal, after.wal) || walAppended);
 }
+
+/**
+ * In WAL mode the database file changes only at a checkpoint, which copies committed WAL frames
+ * into it. When the WAL read before our database copy began (`walBefore`, the previous attempt's)
+ * and the one read after it ended are of one generation (same header: salts and checkpoint
+ * sequence, which a WAL restart changes), every frame a checkpoint wrote during our copy is in
+ * the later WAL: replaying it rewrites each page the checkpoint may have torn, so the copy is one
+ * committed state even though the file moved. Under a busy WAL writer (checkpoints every second
+ * or so) this is what lets pulls succeed without pausing the container.
+ */
+function settledByWal(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>, walBefore: Uint8Array | null): boolean {
+  const wal = copied.wal;
+  if (!walBefore || !wal || before.journal !== null || after.journal !== null || copied.journal !== null) return false;
+  if (walBefore.length < WAL_HEADER_BYTES || wal.length < walBefore.length) return false;
+  for (let i = 0; i < WAL_HEADER_BYTES; i++) if (walBefore[i] !== wal[i]) return false;
+  // The WAL itself must not have been restarted while we read it (the same rule as settled()).
+  const same = before.wal !== null && after.wal !== null && before.wal.key === after.wal.key;
+  const appended = before.wal !== null && after.wal !== null && after.wal.size > before.wal.size && wal.length >= before.wal.size;
+  return same || appended;
+}
+
+/** Magic, format version, page size, checkpoint sequence and the two salts. */
+const WAL_HEADER_BYTES = 24;
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   throwIfAborted(signal);

@@ -40,7 +40,13 @@ const PREFIX = 'cdbt-l-';
 const DB = `${OPENWEBUI_DATA_DIR}/webui.db`;
 /** CI's default per mode: a rollback-journal pull under this writer always exhausts its attempts (~4 s). */
 const DEFAULT_PULLS: Record<string, number> = { wal: 10, 'rollback-journal': 3, 'wal-frozen': 10, 'rollback-journal-frozen': 10 };
-const pullsFor = (mode: string) => positiveInt(process.env.CDB_SOAK_PULLS, DEFAULT_PULLS[mode]);
+/** CDB_SOAK_PULLS: one count for every mode ("200"), or per mode ("wal=200,rollback-journal=20"; the rest keep CI's). */
+const pullsFor = (mode: string) => {
+  const spec = process.env.CDB_SOAK_PULLS ?? '';
+  if (!spec.includes('=')) return positiveInt(spec || undefined, DEFAULT_PULLS[mode]);
+  const entry = spec.split(',').map((kv) => kv.split('=')).find(([m]) => m.trim() === mode);
+  return positiveInt(entry?.[1], DEFAULT_PULLS[mode]);
+};
 const ROWS_PER_TX = 10;
 const SEED_TX = 200;
 /** Transactions per loop turn of the writer, and the pause between turns (busybox `sleep`, which forks). */
