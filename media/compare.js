@@ -57,6 +57,7 @@
     if (msg.type === 'init') {
       init = msg;
       rows = null;
+      document.body.classList.remove('stale');
       renderHeader();
     } else if (msg.type === 'rows') {
       rows = msg;
@@ -66,6 +67,12 @@
         renderRows();
       }
     } else if (msg.type === 'error') {
+      // A comparison that no longer holds is not left on screen under the message.
+      if (msg.stale) {
+        init = null;
+        rows = null;
+        document.body.classList.add('stale');
+      }
       showMessage(String(msg.message));
     }
     setBusy(false);

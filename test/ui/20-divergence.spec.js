@@ -40,7 +40,18 @@ function restoreHostFiles() {
 }
 
 async function quickPickLabels(page) {
-  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  // The list keeps rows of earlier pickers in its DOM, out of view: only rows inside the widget.
+  return page.evaluate(() => {
+    const widget = document.querySelector('.quick-input-widget');
+    if (!widget) return [];
+    const box = widget.getBoundingClientRect();
+    return [...widget.querySelectorAll('.quick-input-list .monaco-list-row')]
+      .filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.height > 0 && b.top >= box.top && b.bottom <= box.bottom + 1 && getComputedStyle(r).visibility !== 'hidden';
+      })
+      .map((r) => r.querySelector('.label-name')?.textContent ?? '');
+  });
 }
 
 module.exports = {
@@ -144,6 +155,10 @@ module.exports = {
     await db.click();
     const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'no host database' }).first();
     await status.waitFor();
+    // The compare view still open says so, and no longer shows the rows of the comparison that is gone.
+    const frame = webviewFrame(page);
+    await frame.locator('#message', { hasText: 'There is no comparison for this container' }).waitFor();
+    ctx.assert.strictEqual(await frame.locator('#sides').isVisible(), false);
     await ctx.screenshot(page, 'no-host-database');
     await status.click();
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Host database to compare with' }).waitFor();
@@ -181,9 +196,15 @@ module.exports = {
     await model.waitFor();
     ctx.assert.match(await model.innerText(), new RegExp(`${models} rows · ≠ \\+${models}(?!\\d)`));
     await page.locator('.part.statusbar .statusbar-item', { hasText: /host ≠ container \(5 tables\)/ }).first().waitFor();
+    // The compare view still open explains the comparison with b.
+    await webviewFrame(page).locator('#where-host', { hasText: path.join('b', 'webui.db') }).waitFor();
     // Remembered: a re-pull compares with b again without asking.
     await ctx.runCommand(page, 'Container DB: Re-pull Database');
     if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) await pick.click();
+    // The re-pull shows "pulling…" (unless it is already over), then its result.
+    const pulling = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulling/ }).first();
+    await pulling.waitFor({ timeout: 3000 }).catch(() => {});
+    await pulling.waitFor({ state: 'detached', timeout: 30000 });
     await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · ≠/ }).first().waitFor({ timeout: 30000 });
     ctx.assert.match(await rowByLabel(page, 'model').innerText(), new RegExp(`≠ \\+${models}(?!\\d)`));
     ctx.assert.strictEqual(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Host database to compare with' }).isVisible(), false);

@@ -85,10 +85,10 @@ export class ComparePanel implements vscode.Disposable {
     const d = this.divergence.get(this.containerId);
     const container = this.docker.container(this.containerId);
     if (!d || d.kind !== 'diff' || !container) {
-      return this.post({ type: 'error', message: d?.kind === 'computing' ? 'Comparing…' : 'There is no comparison for this container: run Compare with Host Database.' });
+      return this.post({ type: 'error', message: d?.kind === 'computing' ? 'Comparing…' : 'There is no comparison for this container: run Compare with Host Database.', stale: d?.kind !== 'computing' });
     }
     const t = d.diff.tables.find((x) => x.name === this.table);
-    if (!t) return this.post({ type: 'error', message: `The table ${this.table} is in neither database any more.` });
+    if (!t) return this.post({ type: 'error', message: `The table ${this.table} is in neither database any more.`, stale: true });
     this.kind = kind ?? firstKind(t);
     this.panel.title = `${t.name}: host ↔ ${container.name}`;
     const init: HostMessage & { type: 'init' } = {

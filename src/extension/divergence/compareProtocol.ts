@@ -40,7 +40,8 @@ export type HostMessage =
       kind: CompareKind;
     }
   | { type: 'rows'; kind: CompareKind; page: number; pageSize: number; total: number; rows: CompareRow[]; hasPrev: boolean; hasNext: boolean }
-  | { type: 'error'; message: string };
+  /** `stale`: the comparison shown is gone (no host database any more, the table dropped): hide it. */
+  | { type: 'error'; message: string; stale?: boolean };
 
 export type WebviewMessage = { type: 'ready' } | { type: 'kind'; kind: CompareKind } | { type: 'page'; move: 'first' | 'prev' | 'next' } | { type: 'table'; name: string };
 
