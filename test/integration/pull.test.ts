@@ -281,9 +281,9 @@ describe('snapshot of a host file', () => {
     // A new mtime during the read is what a writer leaves behind; the bytes stay the same, so
     // every copy is still checked against sqlite3.
     let touches = 0;
-    const touch = () => {
+    const touch = (file = fx.dbPath) => {
       touches++;
-      fs.utimesSync(fx.dbPath, new Date(), new Date(Date.now() + touches * 1000));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + touches * 1000));
     };
     let touchedOnce = false;
     const once = await snapshotFromFile(fx.dbPath, {
@@ -297,16 +297,31 @@ describe('snapshot of a host file', () => {
     assert.equal(once.stamp.attempts, 2);
     assert.deepEqual(once.stamp.warnings, []);
 
-    // A file that moves in every attempt is never handed out: a copy taken while it moved can mix
-    // two moments of the writer.
+    // Only the database file moving in every attempt (what checkpoints do) while the WAL keeps its
+    // generation: the second attempt's WAL holds every frame a checkpoint could have written, so
+    // that copy is whole (settledByWal).
+    const checkpointed = await snapshotFromFile(fx.dbPath, { maxAttempts: 3, onProgress: (p) => p.file === 'webui.db' && touch() });
+    assert.equal(checkpointed.stamp.attempts, 2);
+    assert.deepEqual(checkpointed.stamp.warnings, []);
+
+    // Files that move in every attempt, the WAL too, are never handed out: a copy taken while they
+    // moved can mix two moments of the writer.
     await assert.rejects(
-      snapshotFromFile(fx.dbPath, { maxAttempts: 3, onProgress: (p) => p.file === 'webui.db' && touch() }),
+      snapshotFromFile(fx.dbPath, {
+        maxAttempts: 3,
+        onProgress: (p) => {
+          if (p.file === 'webui.db') touch();
+          if (p.file === 'webui.db-wal') touch(fx.walPath);
+        },
+      }),
       (err: unknown) => isCdbError(err, 'MID_WRITE') && /kept changing while it was copied \(3 attempts\).*Pull again/.test(err.message),
     );
     const SQL = await initSqlJs();
-    const db = new SQL.Database(once.bytes);
-    assert.equal(sqlJsDump(db, ref.tables), ref.dump);
-    db.close();
+    for (const snap of [once, checkpointed]) {
+      const db = new SQL.Database(snap.bytes);
+      assert.equal(sqlJsDump(db, ref.tables), ref.dump);
+      db.close();
+    }
   });
 
   it('a cold journal (PERSIST mode: header zeroed at commit) is left alone', async () => {
