@@ -26,6 +26,8 @@ export interface DatabaseEntry {
 export interface PullRequest {
   signal?: AbortSignal;
   onProgress?: (p: PullProgress) => void;
+  /** Pause the container for this copy, whatever containerDb.freezeWhileCopying says. */
+  freeze?: boolean;
 }
 
 export class SnapshotStore implements vscode.Disposable {
@@ -102,7 +104,7 @@ export class SnapshotStore implements vscode.Disposable {
     const started = Date.now();
     const conn = await this.docker.connection();
     const { pullSnapshot } = await import('../core/snapshot');
-    const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: settings.freezeWhileCopying, hash: false });
+    const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: req.freeze ?? settings.freezeWhileCopying, hash: false });
     const pullMs = Date.now() - started;
     // The SHA-256 is taken while the worker opens the image and counts rows, not before.
     const { sha256HexInSlices } = await import('../core/sharedBytes');

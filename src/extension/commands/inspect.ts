@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCdbError } from '../../core/errors';
 import type { ContainerInfo, PullProgress } from '../../core/types';
+import { withRemedy } from '../errorReporter';
 import { formatMB } from '../format';
 import type { Services } from '../services';
 import type { DatabaseEntry } from '../snapshotStore';
@@ -21,7 +22,7 @@ export async function inspectCommand(s: Services, arg?: unknown): Promise<Databa
   return entry;
 }
 
-export async function pullWithProgress(s: Services, container: ContainerInfo): Promise<DatabaseEntry | undefined> {
+export async function pullWithProgress(s: Services, container: ContainerInfo, opts: { freeze?: boolean } = {}): Promise<DatabaseEntry | undefined> {
   const file = path.posix.basename(container.database.path || 'database');
   const hadSnapshot = !!s.store.get(container.id);
   const controller = new AbortController();
@@ -42,7 +43,7 @@ export async function pullWithProgress(s: Services, container: ContainerInfo): P
           progress.report({ increment: pct - reported, message: `Pulling ${file} — ${formatMB(p.bytesSoFar)} / ${formatMB(p.totalBytes)} MB` });
           reported = pct;
         };
-        return s.store.pull(container, { signal: controller.signal, onProgress });
+        return s.store.pull(container, { signal: controller.signal, onProgress, freeze: opts.freeze });
       },
     );
   } catch (err) {
@@ -50,6 +51,18 @@ export async function pullWithProgress(s: Services, container: ContainerInfo): P
       s.log.info(`Pull of ${container.name}:${container.database.path} cancelled${hadSnapshot ? '; the previous snapshot is kept' : ''}`);
       void vscode.window.showInformationMessage(hadSnapshot ? 'Pull cancelled. The previous snapshot is still shown.' : 'Pull cancelled.');
       return undefined;
+    }
+    // A writer too busy for a settled copy: one click pulls again with the container paused for
+    // the copy (the user's consent for this pull; the setting makes it the default).
+    if (isCdbError(err, 'MID_WRITE') && !opts.freeze && container.state === 'running') {
+      throw withRemedy(err, {
+        title: 'Pull with Container Paused',
+        run: async () => {
+          const entry = await pullWithProgress(s, container, { freeze: true });
+          if (entry) await revealDatabase(s, container.id);
+          return entry;
+        },
+      });
     }
     throw err;
   }
