@@ -7,12 +7,10 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ContainerDbApi } from '../../src/extension/extension';
 import type { DatabaseEntry } from '../../src/extension/snapshotStore';
-import { createOpenWebuiContainer, docker, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
+import { docker, freshOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { extensionApi } from './extensionApi';
 
 const PREFIX = 'cdbt-w-ext-';
@@ -26,10 +24,7 @@ describe('a database that never settles: MID_WRITE, and the offered paused pull'
   let dbFile: string;
 
   before(async () => {
-    await removeByPrefix(PREFIX);
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
-    dbFile = await makeWebuiDb(path.join(tmp, 'webui.db'), { users: 5, chats: 30 });
-    await createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile });
+    ({ tmp, dbFile } = await freshOpenWebuiContainer(PREFIX, NAME, { users: 5, chats: 30 }));
     await docker(['exec', '-d', NAME, 'sh', '-c', `while true; do touch ${DB}; sleep 0.01; done`], { check: true });
     api = await extensionApi();
     await vscode.commands.executeCommand('containerDb.refresh');

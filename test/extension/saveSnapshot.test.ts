@@ -4,11 +4,10 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ContainerDbApi } from '../../src/extension/extension';
-import { createOpenWebuiContainer, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
+import { freshOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { extensionApi } from './extensionApi';
 
 const PREFIX = 'cdbt-d3-ext-save-';
@@ -31,10 +30,7 @@ describe('Save Snapshot As… (real Docker engine)', function () {
   let dbFile: string;
 
   before(async () => {
-    await removeByPrefix(PREFIX);
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
-    dbFile = await makeWebuiDb(path.join(tmp, 'webui.db'), { users: 9, chats: 60 });
-    await createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile });
+    ({ tmp, dbFile } = await freshOpenWebuiContainer(PREFIX, NAME, { users: 9, chats: 60 }));
     api = await extensionApi();
     const entry = await vscode.commands.executeCommand('containerDb.inspect', NAME);
     assert.ok(entry, `inspect failed: ${JSON.stringify(api.errors.lastError)}`);

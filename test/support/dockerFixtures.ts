@@ -246,6 +246,18 @@ export interface WebuiDbOptions {
   wal?: boolean;
 }
 
+/**
+ * A fresh Open WebUI-like container `name` (its database in the named volume `${name}-data`), after
+ * removing what an earlier run left under `prefix`; the database's host copy is `dbFile` in `tmp`.
+ */
+export async function freshOpenWebuiContainer(prefix: string, name: string, db: WebuiDbOptions = {}): Promise<{ tmp: string; dbFile: string }> {
+  await removeByPrefix(prefix);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dbFile = await makeWebuiDb(path.join(tmp, 'webui.db'), db);
+  await createOpenWebuiContainer({ name, volume: `${name}-data`, dbFile });
+  return { tmp, dbFile };
+}
+
 /** scripts/makeWebuiDb.sh: a deterministic Open WebUI-like database at `outPath`. */
 export async function makeWebuiDb(outPath: string, opts: WebuiDbOptions = {}): Promise<string> {
   const args = [outPath];
