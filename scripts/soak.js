@@ -26,6 +26,8 @@ const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'artifacts', 'soak');
 const fuzzScale = process.env.CDB_FUZZ_SCALE || '100';
 const pulls = process.env.CDB_SOAK_PULLS || '200';
+/** One count for every mode, or the per-mode list as given ("wal=200,rollback-journal=20"). */
+const pullsPerMode = pulls.includes('=') ? pulls : Number(pulls);
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (only && only !== 'fuzz' && only !== 'live') {
@@ -41,7 +43,7 @@ const previous = readJson(path.join(outDir, 'soak.json'));
 const report = {
   at: new Date().toISOString(),
   fuzzScale: Number(fuzzScale),
-  pullsPerMode: pulls.includes('=') ? pulls : Number(pulls),
+  pullsPerMode,
   fuzz: only === 'live' ? previous?.fuzz : undefined,
   liveWriters: only === 'fuzz' ? previous?.liveWriters : undefined,
 };
@@ -66,7 +68,7 @@ if (only !== 'fuzz') {
   const figuresFile = path.join(outDir, 'live-writers.json');
   report.liveWriters = {
     at: report.at,
-    pullsPerMode: pulls.includes('=') ? pulls : Number(pulls),
+    pullsPerMode,
     passes: result?.stats.passes ?? 0,
     failures: result?.stats.failures ?? 1,
     errors: (result?.failures ?? []).map((t) => `${t.fullTitle}: ${String(t.err?.message ?? '').split('\n')[0]}`),

@@ -11,7 +11,7 @@ import { isRegularFile, pullFile, resolvePath, statPath } from './archivePull';
 import { applyWal } from './walReplay';
 import { rollbackJournal } from './journalRollback';
 import { isHotJournal, parseSqliteHeader } from './sqliteHeader';
-import { DEFAULT_MAX_BYTES, allocateShared, sha256Hex, tooLargeError } from './sharedBytes';
+import { DEFAULT_MAX_BYTES, allocateShared, sha256Hex, sha256HexInSlices, tooLargeError } from './sharedBytes';
 import { engineError, type DockerConnection } from './dockerConnection';
 import type { ContainerRef, JournalState, PathStat, PullOptions, Snapshot, SnapshotStamp } from './types';
 
@@ -189,9 +189,17 @@ function stampOf(built: Built, attempts: number, warnings: string[], hash: boole
  * size stays or shrinks and its mtime changes, so that case still counts as a change.
  */
 function settled(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>): boolean {
-  const same = (x: FileVersion | null, y: FileVersion | null) => (x === null ? y === null : y !== null && x.key === y.key);
-  const walAppended = before.wal !== null && after.wal !== null && copied.wal !== null && after.wal.size > before.wal.size && copied.wal.length >= before.wal.size;
-  return same(before.db, after.db) && same(before.journal, after.journal) && (same(before.wal, after.wal) || walAppended);
+  return sameVersion(before.db, after.db) && sameVersion(before.journal, after.journal) && walKept(before, after, copied);
+}
+
+function sameVersion(x: FileVersion | null, y: FileVersion | null): boolean {
+  return x === null ? y === null : y !== null && x.key === y.key;
+}
+
+/** The WAL did not move under the copy, or only grew: the copy holds a prefix of one generation. */
+function walKept(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>): boolean {
+  const appended = before.wal !== null && after.wal !== null && copied.wal !== null && after.wal.size > before.wal.size && copied.wal.length >= before.wal.size;
+  return sameVersion(before.wal, after.wal) || appended;
 }
 
 /**
@@ -205,13 +213,11 @@ function settled(before: CompanionSet<FileVersion>, after: CompanionSet<FileVers
  */
 function settledByWal(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>, walBefore: Uint8Array | null): boolean {
   const wal = copied.wal;
-  if (!walBefore || !wal || before.journal !== null || after.journal !== null || copied.journal !== null) return false;
+  if (!walBefore || !wal || before.journal !== null || after.journal !== null) return false;
   if (walBefore.length < WAL_HEADER_BYTES || wal.length < walBefore.length) return false;
   for (let i = 0; i < WAL_HEADER_BYTES; i++) if (walBefore[i] !== wal[i]) return false;
   // The WAL itself must not have been restarted while we read it (the same rule as settled()).
-  const same = before.wal !== null && after.wal !== null && before.wal.key === after.wal.key;
-  const appended = before.wal !== null && after.wal !== null && after.wal.size > before.wal.size && wal.length >= before.wal.size;
-  return same || appended;
+  return walKept(before, after, copied);
 }
 
 /** Magic, format version, page size, checkpoint sequence and the two salts. */
@@ -230,6 +236,15 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * `snapshot` with its SHA-256, hashed in slices so that it runs beside other work instead of
+ * before it: pull with `hash: false`, start this, then open the image and count its rows.
+ */
+export async function withSha256(snapshot: Snapshot, signal?: AbortSignal): Promise<Snapshot> {
+  if (snapshot.stamp.sha256) return snapshot;
+  return { ...snapshot, stamp: { ...snapshot.stamp, sha256: await sha256HexInSlices(snapshot.bytes, signal) } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -75,8 +75,9 @@ export interface PullOptions {
   onProgress?: (p: PullProgress) => void;
   signal?: AbortSignal;
   /**
-   * Compute the image's SHA-256 (default true). `diff` turns it off: the comparison itself says
-   * whether two images are the same, and hashing two 350 MiB images cost more than comparing them.
+   * Compute the image's SHA-256 before returning (default true). `diff` and `query` turn it off
+   * (nothing they show needs it); `inspect` and the extension turn it off and hash beside the
+   * worker's open instead (`withSha256`).
    */
   hash?: boolean;
 }

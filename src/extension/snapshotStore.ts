@@ -103,13 +103,12 @@ export class SnapshotStore implements vscode.Disposable {
     const settings = readSettings();
     const started = Date.now();
     const conn = await this.docker.connection();
-    const { pullSnapshot } = await import('../core/snapshot');
+    const { pullSnapshot, withSha256 } = await import('../core/snapshot');
     const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: req.freeze ?? settings.freezeWhileCopying, hash: false });
     const pullMs = Date.now() - started;
     // The SHA-256 is taken while the worker opens the image and counts rows, not before.
-    const { sha256HexInSlices } = await import('../core/sharedBytes');
-    const hashing = sha256HexInSlices(pulled.bytes, req.signal);
-    hashing.catch(() => undefined);
+    const hashed = withSha256(pulled, req.signal);
+    hashed.catch(() => undefined);
     const engine = await this.engine();
     const db = await engine.open(pulled, `${container.name}:${loc.path}`);
     let schema: SchemaInfo;
@@ -117,7 +116,7 @@ export class SnapshotStore implements vscode.Disposable {
     try {
       const { readSchema } = await import('../core/schema');
       schema = await readSchema(engine, db, { countRows: true, signal: req.signal, image: pulled.bytes });
-      snapshot = { ...pulled, stamp: { ...pulled.stamp, sha256: await hashing } };
+      snapshot = await hashed;
     } catch (err) {
       await engine.close(db).catch(() => undefined);
       throw err;

@@ -1,5 +1,5 @@
 import { readSchema } from '../../core/schema';
-import { sha256HexInSlices } from '../../core/sharedBytes';
+import { withSha256 } from '../../core/snapshot';
 import type { SchemaInfo, SnapshotStamp } from '../../core/types';
 import type { CliCommand } from '../command';
 import { formatBytes, json, table } from '../format';
@@ -37,11 +37,11 @@ export const inspectCommand: CliCommand = {
     engine.preload();
     const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal, hash: false });
     // The SHA-256 is taken while the worker opens the image and counts rows, not before.
-    const hashing = sha256HexInSlices(loaded.snapshot.bytes, ctx.abort.signal);
-    hashing.catch(() => undefined);
+    const hashed = withSha256(loaded.snapshot, ctx.abort.signal);
+    hashed.catch(() => undefined);
     const db = await engine.open(loaded.snapshot, loaded.snapshot.stamp.path);
     const schema = await readSchema(engine, db, { countRows: true, signal: ctx.abort.signal, image: loaded.snapshot.bytes });
-    const stamp = { ...loaded.snapshot.stamp, sha256: await hashing };
+    const { stamp } = await hashed;
     if (values.json) {
       ctx.out(
         json({
