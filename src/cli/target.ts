@@ -1,8 +1,10 @@
 import { findContainer } from '../core/containerDiscovery';
-import { snapshotFromFile } from '../core/fileSnapshot';
+import { fileOnDemand, snapshotFromFile } from '../core/fileSnapshot';
+import type { PageImage } from '../core/diff/pagePair';
+import type { DbHandle, SqlEngine } from '../core/sqlEngine';
 import { pullSnapshot } from '../core/snapshot';
 import { CdbError } from '../core/errors';
-import type { ContainerInfo, Snapshot } from '../core/types';
+import type { ContainerInfo, Snapshot, SnapshotStamp } from '../core/types';
 import type { CliContext } from './context';
 
 /** What `diff` and `query` accept: a host file, or `container:NAME[:PATH]`. */
@@ -47,4 +49,43 @@ export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOv
   }
   const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal, freeze: ctx.globals.freeze, hash: opts.hash });
   return { target, container, snapshot };
+}
+
+/**
+ * One side of a comparison: a snapshot in memory, or a host file read on demand (fileOnDemand),
+ * which holds only while `settled()` says so once the comparison is done.
+ */
+export interface DiffSide {
+  target: Target;
+  container?: ContainerInfo;
+  stamp: SnapshotStamp;
+  image: PageImage;
+  open(engine: SqlEngine, label: string): Promise<DbHandle>;
+  /** False when a file read on demand changed (or grew a -wal / -journal) since it was opened. */
+  settled(): Promise<boolean>;
+  release(): void;
+}
+
+export async function loadSide(ctx: CliContext, target: Target, opts: { signal?: AbortSignal; onDemand: boolean }): Promise<DiffSide> {
+  const onDemand = opts.onDemand && target.kind === 'file' ? await fileOnDemand(target.path, { maxBytes: ctx.globals.maxBytes }) : null;
+  if (onDemand) {
+    return {
+      target,
+      stamp: onDemand.stamp,
+      image: onDemand.pages,
+      open: (engine, label) => engine.openFile(onDemand.ref, label),
+      settled: () => onDemand.unchanged(),
+      release: () => onDemand.close(),
+    };
+  }
+  const loaded = await loadTarget(ctx, target, { signal: opts.signal, hash: false });
+  return {
+    target,
+    container: loaded.container,
+    stamp: loaded.snapshot.stamp,
+    image: loaded.snapshot.bytes,
+    open: (engine, label) => engine.open(loaded.snapshot, label),
+    settled: async () => true,
+    release: () => undefined,
+  };
 }

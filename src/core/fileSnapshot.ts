@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { CdbError, cancelled, throwIfAborted } from './errors';
 import { CompanionKind, CompanionSet, ConsistentCopyOptions, FileVersion, SnapshotSource, takeConsistentCopy } from './snapshot';
 import { DEFAULT_MAX_BYTES, allocateShared, tooLargeError } from './sharedBytes';
-import type { Snapshot } from './types';
+import { BlockReader, FileChangedError, fileKey } from './blockReader';
+import { parseSqliteHeader } from './sqliteHeader';
+import type { FileImageRef, Snapshot, SnapshotStamp } from './types';
 
 const READ_CHUNK = 8 * 1024 * 1024;
 
@@ -52,8 +54,66 @@ function fileSource(filePath: string, maxBytes: number): SnapshotSource {
 }
 
 function versionOf(s: Stats): FileVersion {
-  // ctime catches a rewrite that restores size and mtime; the inode catches a replaced file.
-  return { size: s.size, mtime: s.mtime.toISOString(), key: `${s.size}|${s.mtimeMs}|${s.ctimeMs}|${s.ino}` };
+  return { size: s.size, mtime: s.mtime.toISOString(), key: fileKey(s) };
+}
+
+/**
+ * A database file on this machine read where and when it is needed, never whole: for a comparison
+ * that reads each page once at most (`container-db diff`), memory stays at a few megabytes and no
+ * time goes into faulting in a fresh copy. The sql.js worker reads the file itself (`ref`); the
+ * main thread compares pages through `pages`.
+ *
+ * Only as good as `unchanged()` says once the reading is done: nothing stops a writer meanwhile,
+ * and then the caller reads the file again, whole, through snapshotFromFile (which copies until a
+ * copy settles). A file with a -wal or -journal beside it is not read on demand at all (null):
+ * its committed state is the file with the WAL's pages over it, or a hot journal's under it, which
+ * is what the whole-image path builds.
+ */
+export interface FileOnDemand {
+  stamp: SnapshotStamp;
+  ref: FileImageRef;
+  pages: BlockReader;
+  /** True when the file (and the absence of -wal and -journal) is as it was when opened. */
+  unchanged(): Promise<boolean>;
+  close(): void;
+}
+
+/** Null when the file must be read whole instead: a -wal or -journal beside it, or a header the whole path will explain. */
+export async function fileOnDemand(filePath: string, opts: { maxBytes?: number } = {}): Promise<FileOnDemand | null> {
+  const source = fileSource(filePath, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  // The same checks and messages as the whole path: missing, not a file, too large.
+  const before = await source.stat();
+  if (before.wal || before.journal) return null;
+  const resolved = await fs.realpath(filePath);
+  let pages: BlockReader;
+  try {
+    pages = BlockReader.open(resolved, before.db.key);
+  } catch (err) {
+    if (err instanceof FileChangedError) return null;
+    throw fileError(filePath, err);
+  }
+  try {
+    parseSqliteHeader(pages.read(0, 100), source.displayName, pages.length);
+  } catch {
+    // Not SQLite, encrypted, truncated: snapshotFromFile says which, with the whole file at hand.
+    pages.close();
+    return null;
+  }
+  const ref: FileImageRef = { path: resolved, key: before.db.key, size: before.db.size };
+  return {
+    ref,
+    pages,
+    stamp: { path: filePath, origin: 'file', size: before.db.size, mtime: before.db.mtime, pulledAt: new Date().toISOString(), walFramesApplied: 0, journal: 'none', attempts: 1, warnings: [] },
+    async unchanged() {
+      try {
+        const after = await source.stat();
+        return after.db.key === before.db.key && !after.wal && !after.journal;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pages.close(),
+  };
 }
 
 async function statOrNull(file: string): Promise<Stats | null> {

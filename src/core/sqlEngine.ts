@@ -8,13 +8,14 @@
  *   worker (sql.js cannot be interrupted from outside the thread).
  * - Snapshots live in SharedArrayBuffers, which the worker reads without copying. So a new worker
  *   can reopen every open database for free: after a cancel or a crash, handles stay valid and
- *   attachments are redone before the next request runs.
+ *   attachments are redone before the next request runs. A file read on demand (openFile) is
+ *   reopened by path, and only while it is still the file it was.
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CdbError, cancelled } from './errors';
-import type { QueryResult, Snapshot } from './types';
-import type { SqlParams, WorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
+import type { FileImageRef, QueryResult, Snapshot } from './types';
+import type { ImageSource, SqlParams, WorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export type { SqlParams } from './workerProtocol';
 
@@ -39,7 +40,7 @@ export interface QueryOptions {
 
 interface OpenDatabase {
   handle: DbHandle;
-  bytes: Uint8Array;
+  image: ImageSource;
   /** schema name -> attached database id */
   attachments: Map<string, number>;
 }
@@ -90,10 +91,24 @@ export class SqlEngine {
   async open(snapshot: Snapshot | Uint8Array, label?: string): Promise<DbHandle> {
     const isSnapshot = !(snapshot instanceof Uint8Array);
     const bytes = toShared(isSnapshot ? snapshot.bytes : snapshot);
+    return this.openImage({ kind: 'shared', sab: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, length: bytes.byteLength }, (id) =>
+      label ?? (isSnapshot ? snapshotLabel(snapshot) : `database ${id}`),
+    );
+  }
+
+  /**
+   * Opens a database file that the worker reads on demand (fileSnapshot.ts fileOnDemand) instead
+   * of an image in memory. Fails with MID_WRITE when the file is no longer the one `ref` names.
+   */
+  async openFile(ref: FileImageRef, label?: string): Promise<DbHandle> {
+    return this.openImage({ kind: 'file', ...ref }, () => label ?? ref.path);
+  }
+
+  private async openImage(image: ImageSource, label: (id: number) => string): Promise<DbHandle> {
     const id = this.nextId++;
-    const handle: DbHandle = Object.freeze({ id, label: label ?? (isSnapshot ? snapshotLabel(snapshot) : `database ${id}`) });
-    await this.send({ type: 'open', ...openRequest(id, bytes) });
-    this.databases.set(id, { handle, bytes, attachments: new Map() });
+    const handle: DbHandle = Object.freeze({ id, label: label(id) });
+    await this.send({ type: 'open', id, image });
+    this.databases.set(id, { handle, image, attachments: new Map() });
     return handle;
   }
 
@@ -186,7 +201,7 @@ export class SqlEngine {
     worker.on('error', (err) => this.onFailure(worker, err.message));
     worker.on('exit', (code) => this.onFailure(worker, `exit code ${code}`));
     const restore: WorkerMessage[] = [];
-    for (const open of this.databases.values()) restore.push({ type: 'open', req: 0, ...openRequest(open.handle.id, open.bytes) });
+    for (const open of this.databases.values()) restore.push({ type: 'open', req: 0, id: open.handle.id, image: open.image });
     for (const open of this.databases.values()) {
       for (const [schemaName, otherId] of open.attachments) {
         restore.push({ type: 'attach', req: 0, id: open.handle.id, otherId, schemaName });
@@ -244,8 +259,4 @@ export class SqlEngine {
 function snapshotLabel(snapshot: Snapshot): string {
   const { containerName, path: where } = snapshot.stamp;
   return containerName ? `${containerName}:${where}` : where;
-}
-
-function openRequest(id: number, bytes: Uint8Array): { id: number; sab: SharedArrayBuffer; byteOffset: number; length: number } {
-  return { id, sab: bytes.buffer as SharedArrayBuffer, byteOffset: bytes.byteOffset, length: bytes.byteLength };
 }

@@ -16,15 +16,21 @@
  * pinned sql.js (1.16); test/unit/sqlEngine.test.ts guards both halves (no copy, no write).
  * The first line of defence is `PRAGMA query_only=1` on every connection, checked again after
  * every statement because a statement may turn it off.
+ *
+ * A file read on demand (FileBytes) uses the same door: MEMFS keeps the FileBytes itself as the
+ * file's contents, and each read (`contents.subarray(position, end)`, copied at once into the
+ * wasm heap) is served from the file through a BlockReader. Its buffer, the file's size, is never
+ * written or read: it only gives the array its length, and untouched it costs no memory.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parentPort } from 'worker_threads';
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
-import type { QueryResult, SqlValue } from './types';
-import type { SerializedError, SqlParams, WorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
+import type { FileImageRef, QueryResult, SqlValue } from './types';
+import type { ImageSource, SerializedError, SqlParams, WorkerMessage, WorkerRequest, WorkerResponse } from './workerProtocol';
 import { quoteIdent } from './sqlIdent';
+import { BlockReader, FileChangedError } from './blockReader';
 import { blockedWriteMessage, isEngineAbort, toSerializedError } from './workerProtocol';
 
 /** A Uint8Array that MEMFS can keep without copying and cannot write through (see above). */
@@ -35,6 +41,48 @@ export class OwnedBytes extends Uint8Array {
   }
   override set(): void {
     throw new Error(blockedWriteMessage);
+  }
+}
+
+/**
+ * A database file as MEMFS contents, read on demand (see above). MEMFS reads of 8 bytes or fewer
+ * index the array instead of calling subarray(); SQLite reads a database file in pages and header
+ * ranges of 16 bytes and more, and page 1 is copied into the buffer besides, so that such a read
+ * of the header would still see the file's bytes.
+ */
+export class FileBytes extends OwnedBytes {
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    // subarray() and friends on a FileBytes must give plain arrays, not call this constructor.
+    return Uint8Array;
+  }
+
+  private reader: BlockReader | undefined;
+  /** Where each read lands: MEMFS copies it into the wasm heap at once, so one buffer serves all. */
+  private scratch = new Uint8Array(65536);
+
+  static open(ref: FileImageRef): FileBytes {
+    const reader = BlockReader.open(ref.path, ref.key);
+    const bytes = new FileBytes(new ArrayBuffer(ref.size));
+    bytes.reader = reader;
+    Uint8Array.prototype.set.call(bytes, reader.read(0, Math.min(ref.size, 65536)));
+    return bytes;
+  }
+
+  override slice(): Uint8Array<ArrayBuffer> {
+    // MEMFS's first write keeps `data.slice(0, length)`: keep this very object.
+    return this as unknown as Uint8Array<ArrayBuffer>;
+  }
+
+  override subarray(start = 0, end = this.length): Uint8Array<ArrayBuffer> {
+    // No cache of our own: SQLite keeps the pages it uses in its page cache, and a comparison
+    // reads most pages once (measured: a block cache here cost more than the reads it saved).
+    const length = Math.max(0, Math.min(end, this.length) - start);
+    if (this.scratch.length < length) this.scratch = new Uint8Array(length);
+    return this.scratch.subarray(0, this.reader!.readInto(this.scratch.subarray(0, length), start)) as Uint8Array<ArrayBuffer>;
+  }
+
+  close(): void {
+    this.reader?.close();
   }
 }
 
@@ -180,13 +228,28 @@ function query(db: Database, sql: string, params: SqlParams | undefined, maxRows
   return result;
 }
 
+function imageBytes(image: ImageSource): OwnedBytes {
+  if (image.kind === 'shared') return new OwnedBytes(image.sab as unknown as ArrayBuffer, image.byteOffset, image.length);
+  try {
+    return FileBytes.open(image);
+  } catch (err) {
+    if (err instanceof FileChangedError) fail('MID_WRITE', `${image.path} changed while it was being compared: run the command again.`);
+    fail('IO_ERROR', `Cannot read ${image.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+  }
+}
+
 async function handle(msg: WorkerRequest): Promise<QueryResult | undefined> {
   const SQL = await loadSqlJs();
   switch (msg.type) {
     case 'open': {
       if (dbs.has(msg.id)) fail('QUERY_ERROR', `Database ${msg.id} is already open.`);
-      const bytes = new OwnedBytes(msg.sab as unknown as ArrayBuffer, msg.byteOffset, msg.length);
-      dbs.set(msg.id, { db: connect(SQL, bytes), bytes, attached: new Map() });
+      const bytes = imageBytes(msg.image);
+      try {
+        dbs.set(msg.id, { db: connect(SQL, bytes), bytes, attached: new Map() });
+      } catch (err) {
+        if (bytes instanceof FileBytes) bytes.close();
+        throw err;
+      }
       return undefined;
     }
     case 'query': {
@@ -218,6 +281,7 @@ async function handle(msg: WorkerRequest): Promise<QueryResult | undefined> {
       }
       dbs.delete(msg.id);
       open.db.close();
+      if (open.bytes instanceof FileBytes) open.bytes.close();
       return undefined;
     }
   }

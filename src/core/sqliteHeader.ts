@@ -59,9 +59,12 @@ export function isValidPageSize(size: number): boolean {
  * nothing to diff, so we refuse it with a clear message; `applyWal` accepts an empty image whose WAL
  * holds page 1 (a database created in WAL mode and never checkpointed), so callers check the header
  * after replaying the WAL.
+ *
+ * `bytes` is the image, or its first bytes with `size` the whole file's (a file read on demand:
+ * fileSnapshot.ts fileOnDemand).
  */
-export function parseSqliteHeader(bytes: Uint8Array, displayName = DEFAULT_NAME): SqliteHeader {
-  if (bytes.length === 0) {
+export function parseSqliteHeader(bytes: Uint8Array, displayName = DEFAULT_NAME, size = bytes.length): SqliteHeader {
+  if (size === 0) {
     throw new CdbError('NOT_SQLITE', `${displayName} is empty (0 bytes), so there is no database to open. Check the path, or set containerDb.databasePath / --path.`);
   }
   if (!hasSqliteMagic(bytes)) {
@@ -70,24 +73,24 @@ export function parseSqliteHeader(bytes: Uint8Array, displayName = DEFAULT_NAME)
     }
     throw new CdbError('NOT_SQLITE', `${displayName} is not an SQLite database (its header is not 'SQLite format 3'). Check the path, or set containerDb.databasePath / --path.`);
   }
-  if (bytes.length < HEADER_SIZE) {
-    throw truncated(displayName, `it is only ${bytes.length} bytes long, shorter than the 100-byte header`);
+  if (size < HEADER_SIZE || bytes.length < HEADER_SIZE) {
+    throw truncated(displayName, `it is only ${size} bytes long, shorter than the 100-byte header`);
   }
   const pageSize = decodePageSize(bytes[16], bytes[17]);
   if (pageSize === 0) {
     throw new CdbError('CORRUPT', `${displayName} is damaged: its header gives an impossible page size (${(bytes[16] << 8) | bytes[17]}). Pull it again; if this persists, check the file with sqlite3's PRAGMA integrity_check.`);
   }
-  if (bytes.length < pageSize) {
-    throw truncated(displayName, `it is ${bytes.length} bytes long, shorter than one ${pageSize}-byte page`);
+  if (size < pageSize) {
+    throw truncated(displayName, `it is ${size} bytes long, shorter than one ${pageSize}-byte page`);
   }
-  if (bytes.length % pageSize !== 0) {
-    throw truncated(displayName, `its ${bytes.length} bytes are not a whole number of ${pageSize}-byte pages`);
+  if (size % pageSize !== 0) {
+    throw truncated(displayName, `its ${size} bytes are not a whole number of ${pageSize}-byte pages`);
   }
   const changeCounter = u32(bytes, 24);
   const pageCount = u32(bytes, 28);
   const pageCountValid = pageCount !== 0 && changeCounter === u32(bytes, 92);
-  if (pageCountValid && pageCount > bytes.length / pageSize) {
-    throw truncated(displayName, `its header says ${pageCount} pages but the file holds ${bytes.length / pageSize}`);
+  if (pageCountValid && pageCount > size / pageSize) {
+    throw truncated(displayName, `its header says ${pageCount} pages but the file holds ${size / pageSize}`);
   }
   const encoding = u32(bytes, 56);
   return {

@@ -118,6 +118,16 @@ export interface Snapshot {
   bytes: Uint8Array;
 }
 
+/**
+ * A database file on this machine that the sql.js worker reads itself, on demand (fileSnapshot.ts
+ * fileOnDemand): the worker refuses it when the file's key (blockReader.ts fileKey) has changed.
+ */
+export interface FileImageRef {
+  path: string;
+  key: string;
+  size: number;
+}
+
 /** A value as SQLite stores it: INTEGER outside the safe range of a JS number arrives as a bigint. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
 

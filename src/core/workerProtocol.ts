@@ -4,17 +4,18 @@
  * snapshot's SharedArrayBuffer (shared, not copied).
  */
 import type { ErrorCode } from './errors';
-import type { QueryResult, SqlValue } from './types';
+import type { FileImageRef, QueryResult, SqlValue } from './types';
 
 /** Named parameters (`:x`, `@x`, `$x`; a key without a prefix matches any of them) or positional `?`. */
 export type SqlParams = Record<string, SqlValue> | SqlValue[];
 
+/** An image in shared memory (a snapshot), or a file the worker reads on demand. */
+export type ImageSource = { kind: 'shared'; sab: SharedArrayBuffer; byteOffset: number; length: number } | ({ kind: 'file' } & FileImageRef);
+
 export interface OpenRequest {
   type: 'open';
   id: number;
-  sab: SharedArrayBuffer;
-  byteOffset: number;
-  length: number;
+  image: ImageSource;
 }
 
 export interface QueryRequest {

@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runMain } from '../support/cli';
-import { applyToCopy, sqldiffSql } from '../support/diffPairs';
+import { runCli, runMain } from '../support/cli';
+import { applyToCopy, sqldiffSql, sqldiffSummary } from '../support/diffPairs';
+import { makeWalFixture, sqlite3View } from '../support/sqliteFixtures';
 
 const cli = runMain;
 
@@ -107,5 +108,31 @@ describe('container-db diff (files)', function () {
     assert.match(run.stdout, /A and B differ: 1 table with changed rows, 1 table only in A, 1 table only in B, 1 index\/view\/trigger change\./);
     assert.match(run.stdout, /^t\s+changed\s+1\s+0\s+2\s+1\s+id$/m);
     assert.match(run.stdout, /^index t_v: only in B$/m);
+  });
+
+  it('a file with a -wal beside it is compared with its WAL applied (read whole, not on demand)', async () => {
+    const fx = makeWalFixture(path.join(dir, 'wal'), { name: 'live.db' });
+    const recovered = path.join(dir, 'recovered.db');
+    fs.writeFileSync(recovered, sqlite3View(fx.dbPath, fx.walPath).recovered);
+    const bare = path.join(dir, 'bare.db');
+    fs.copyFileSync(fx.dbPath, bare);
+    const withWal = await cli(['diff', fx.dbPath, recovered, '--json']);
+    assert.equal(withWal.code, 0, `the WAL's commits are in: ${withWal.stdout}${withWal.stderr}`);
+    const fileAlone = await cli(['diff', bare, recovered, '--json']);
+    assert.equal(fileAlone.code, 1, 'without its WAL the file is older: the case above could not pass by ignoring the WAL');
+  });
+
+  it('a file that changes while it is compared on demand is compared again from a consistent copy', async () => {
+    // The real CLI, with a preload that moves B's mtime right after the CLI opens B to read it on
+    // demand: what a writer touching the file mid-comparison looks like from outside.
+    const run = await runCli(['diff', a, b, '--json'], {
+      env: { NODE_OPTIONS: `--require=${path.join(__dirname, '..', 'support', 'touchOnOpen.js')}`, CDB_TOUCH_ON_OPEN: b },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^note: a database file changed while it was compared: comparing again from a consistent copy\.$/m);
+    const expected = new Map(sqldiffSummary(a, b).flatMap((l) => (l.kind === 'counts' ? [[l.table, [l.inserted, l.deleted, l.updated, l.unchanged]]] : [])));
+    const tables: Record<string, number | string>[] = JSON.parse(run.stdout).tables;
+    assert.deepEqual(new Map(tables.filter((t) => expected.has(String(t.name))).map((t) => [t.name, [t.inserted, t.deleted, t.updated, t.unchanged]])), expected);
+    assert.ok(fs.statSync(b).mtimeMs > Date.now(), 'the preload did move the file (its mtime is in the future)');
   });
 });

@@ -10,9 +10,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { diffDatabases, diffRows, diffSql, type DatabaseDiff, type KeyedRow, type UpdatedRow } from '../../src/core/diff';
 import { identicalTreeRows, sharedRowidRanges } from '../../src/core/diff/identicalTree';
+import { pagePair, type PagePair } from '../../src/core/diff/pagePair';
+import { BlockReader, fileKey } from '../../src/core/blockReader';
+import { fileOnDemand } from '../../src/core/fileSnapshot';
 import { SqlEngine, type DbHandle } from '../../src/core/sqlEngine';
 import type { SqlValue } from '../../src/core/types';
 import { applyToCopy, makeDiffPair, rng, sqldiffSql, sqldiffSummary } from '../support/diffPairs';
+
+/** Two database files read on demand, as the CLI's diff reads host files (see fileSnapshot.ts fileOnDemand). */
+async function filePair(fa: string, fb: string): Promise<PagePair> {
+  const reader = (f: string) => BlockReader.open(f, fileKey(fs.statSync(f)));
+  return (await pagePair(reader(fa), reader(fb)))!;
+}
 
 const PAIRS = 40;
 
@@ -74,11 +83,20 @@ describe('diff engine vs sqldiff --primarykey', function () {
     for (let seed = 1; seed <= PAIRS; seed++) {
       const pair = makeDiffPair(dir, seed);
       const context = `seed ${seed} (${pair.story.join('; ')})`;
-      const a = await openFile(pair.a);
-      const b = await openFile(pair.b);
-      // Every other pair with the page shortcut: both paths must give sqldiff's counts.
-      const images = seed % 2 ? { a: new Uint8Array(fs.readFileSync(pair.a)), b: new Uint8Array(fs.readFileSync(pair.b)) } : undefined;
+      // Every path must give sqldiff's counts: odd pairs with the page shortcut over images in
+      // memory, one in four over the two files read on demand (as the CLI reads host files),
+      // the rest in SQL alone.
+      const onDemand = seed % 4 === 0 ? await Promise.all([fileOnDemand(pair.a), fileOnDemand(pair.b)]) : undefined;
+      const a = onDemand ? await engine.openFile(onDemand[0]!.ref) : await openFile(pair.a);
+      const b = onDemand ? await engine.openFile(onDemand[1]!.ref) : await openFile(pair.b);
+      if (onDemand) open.push(a, b);
+      const images = onDemand
+        ? { a: onDemand[0]!.pages, b: onDemand[1]!.pages }
+        : seed % 2
+          ? { a: new Uint8Array(fs.readFileSync(pair.a)), b: new Uint8Array(fs.readFileSync(pair.b)) }
+          : undefined;
       const diff = await diffDatabases(engine, a, b, { sampleLimit: 3, images });
+      if (onDemand) assert.ok((await onDemand[0]!.unchanged()) && (await onDemand[1]!.unchanged()), `${context}: the files were only read`);
       assertMatchesSqldiff(diff, pair.a, pair.b, context);
       diff.tables.forEach((t) => statuses.add(t.status));
       const sql = await diffSql(engine, a, b);
@@ -93,6 +111,7 @@ describe('diff engine vs sqldiff --primarykey', function () {
       );
       assert.equal(again.identical, true, `${context}: identical after applying our SQL`);
       for (const h of open.splice(0)) await engine.close(h);
+      onDemand?.forEach((side) => side!.close());
     }
     // The generator must reach every status, or this test proves less than it claims.
     assert.deepEqual([...statuses].sort(), ['changed', 'only-in-a', 'only-in-b', 'same', 'schema-changed']);
@@ -206,8 +225,11 @@ describe('diff engine vs sqldiff --primarykey', function () {
       .map((l) => l.split('|'));
     for (const [name, root] of roots) {
       const count = Number(execFileSync('sqlite3', [fa, `SELECT count(*) FROM ${name}`], { encoding: 'utf8' }));
-      assert.equal(identicalTreeRows(imageA, imageA, Number(root)), count, `${name} against itself`);
-      assert.equal(identicalTreeRows(imageA, imageB, Number(root)), name === 'wr' ? null : count, `${name} against the changed copy`);
+      assert.equal(identicalTreeRows((await pagePair(imageA, imageA))!, Number(root)), count, `${name} against itself`);
+      assert.equal(identicalTreeRows((await pagePair(imageA, imageB))!, Number(root)), name === 'wr' ? null : count, `${name} against the changed copy`);
+      // The same answers from the two files read on demand (one sequential pass, then b-tree pages).
+      assert.equal(identicalTreeRows(await filePair(fa, fa), Number(root)), count, `${name} against itself, files on demand`);
+      assert.equal(identicalTreeRows(await filePair(fa, fb), Number(root)), name === 'wr' ? null : count, `${name} against the changed copy, files on demand`);
     }
     const a = await openFile(fa);
     const b = await openFile(fb);
@@ -283,7 +305,8 @@ describe('diff engine vs sqldiff --primarykey', function () {
       const rootsB = roots(fb);
       for (const name of ['plain', 'ipk', 'tpk', 'nocase']) {
         const t = diff.tables.find((x) => x.name === name)!;
-        const shared = sharedRowidRanges(imageA, imageB, rootsA.get(name)!, rootsB.get(name)!)!;
+        const shared = sharedRowidRanges((await pagePair(imageA, imageB))!, rootsA.get(name)!, rootsB.get(name)!)!;
+        assert.deepEqual(sharedRowidRanges(await filePair(fa, fb), rootsA.get(name)!, rootsB.get(name)!), shared, `${name}: the files read on demand give the same ranges`);
         // The shortcut really ran: some unchanged rows came from shared leaves, not all of them.
         assert.ok(shared && !shared.whole && shared.rows > 0 && shared.rows < t.unchanged, `${name}: ${shared?.rows} shared rows of ${t.unchanged} unchanged`);
         if (process.env.CDB_DIFF_DEBUG) console.log(`${seed} ${name}: ${shared.rows} of ${t.unchanged} unchanged rows on ${shared.ranges.length} shared ranges`);
@@ -307,6 +330,6 @@ describe('diff engine vs sqldiff --primarykey', function () {
     assertMatchesSqldiff(nullDiff, fn, fm, 'NULL keys on shared pages');
     assert.deepEqual([nullDiff.tables.find((t) => t.name === 'd')!.deleted, nullDiff.tables.find((t) => t.name === 'ok')!.unchanged], [1, 2]);
     // Ranges are whole leaves: counting them over the same image gives every row, in one range.
-    assert.deepEqual(sharedRowidRanges(imageA, imageA, rootsA.get('plain')!), { rows: 3000, ranges: [[1n, 3000n]], whole: true });
+    assert.deepEqual(sharedRowidRanges((await pagePair(imageA, imageA))!, rootsA.get('plain')!), { rows: 3000, ranges: [[1n, 3000n]], whole: true });
   });
 });

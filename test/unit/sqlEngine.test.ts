@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import initSqlJs from 'sql.js';
 import { isCdbError } from '../../src/core/errors';
+import { fileOnDemand } from '../../src/core/fileSnapshot';
 import { SqlEngine, type DbHandle } from '../../src/core/sqlEngine';
 import { OwnedBytes, isBlankSql } from '../../src/core/sqlWorker';
 import { blockedWriteMessage } from '../../src/core/workerProtocol';
@@ -186,6 +187,53 @@ describe('SqlEngine', function () {
     assert.throws(() => db.exec("UPDATE m SET t = 'CHANGED'"), (err: Error) => err.message === blockedWriteMessage);
     assert.equal(sha256(bytes), beforeWrite);
     db.close();
+  });
+
+  it('openFile: reads a database file on demand, the same values as the image in memory, and never writes to the file', async () => {
+    const onDemand = (await fileOnDemand(valuesFile))!;
+    assert.ok(onDemand, 'a plain database file (no -wal, no -journal) is read on demand');
+    const before = sha256(fs.readFileSync(valuesFile));
+    const mtime = fs.statSync(valuesFile).mtimeMs;
+    const db = await engine.openFile(onDemand.ref, 'values on demand');
+    const whole = await engine.open(sharedCopy(valuesFile));
+    const sql = 'SELECT id, x FROM v ORDER BY id';
+    assert.deepEqual((await engine.query(db, sql)).rows, (await engine.query(whole, sql)).rows);
+    for (const write of ['INSERT INTO v VALUES (100, 1)', 'PRAGMA query_only = 0; DELETE FROM v', 'PRAGMA user_version = 7']) {
+      await rejectsWith(engine.query(db, write), 'READ_ONLY');
+    }
+    // A cancel ends the worker; the next one opens the file again by path.
+    await rejectsWith(engine.query(db, SLOW_QUERY, undefined, { signal: AbortSignal.timeout(200) }), 'CANCELLED');
+    assert.deepEqual((await engine.query(db, 'SELECT count(*), sum(id) FROM v')).rows, [[16, 136]]);
+    assert.equal(sha256(fs.readFileSync(valuesFile)), before);
+    assert.equal(fs.statSync(valuesFile).mtimeMs, mtime);
+    assert.equal(await onDemand.unchanged(), true);
+    await engine.close(db);
+    await engine.close(whole);
+    onDemand.close();
+  });
+
+  it('openFile: a file changed since fileOnDemand looked at it is refused (MID_WRITE), and unchanged() says so', async () => {
+    const file = makeDb('moving.db', 'CREATE TABLE t(x); INSERT INTO t VALUES (1);');
+    const onDemand = (await fileOnDemand(file))!;
+    sqlite3(file, 'INSERT INTO t VALUES (2);');
+    assert.equal(await onDemand.unchanged(), false);
+    await rejectsWith(engine.openFile(onDemand.ref), 'MID_WRITE');
+    onDemand.close();
+    // A -wal or -journal beside the file: read whole instead (its pages must be laid over the file's).
+    const wal = makeDb('walside.db', 'PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (5);');
+    // In WAL mode, once SQLite closed it (no -wal left), the file alone is the database.
+    const quiet = (await fileOnDemand(wal))!;
+    const walDb = await engine.openFile(quiet.ref);
+    assert.deepEqual((await engine.query(walDb, 'SELECT x FROM t')).rows, [[5]]);
+    await engine.close(walDb);
+    quiet.close();
+    const fd = fs.openSync(`${wal}-wal`, 'a');
+    fs.closeSync(fd);
+    assert.equal(await fileOnDemand(wal), null);
+    // Not SQLite: null too, so that the whole-file path gives its precise message.
+    const text = path.join(dir, 'text.db');
+    fs.writeFileSync(text, 'hello, this is not a database\n'.repeat(200));
+    assert.equal(await fileOnDemand(text), null);
   });
 
   it('cancels a runaway query without blocking the event loop, and the handle keeps working', async () => {

@@ -1,4 +1,5 @@
 import { diffDatabases, diffSqlStatements, type DatabaseDiff, type TableDiff } from '../../core/diff';
+import { pagePair } from '../../core/diff/pagePair';
 import { CdbError, errorLine, isCdbError } from '../../core/errors';
 import { secretPolicy, type SecretPolicy } from '../../core/secrets';
 import type { DbHandle, SqlEngine } from '../../core/sqlEngine';
@@ -6,15 +7,15 @@ import type { SnapshotStamp } from '../../core/types';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
 import { formatBytes, json, printable, table } from '../format';
-import { loadTarget, parseTarget, type LoadedTarget } from '../target';
+import { loadSide, parseTarget, type DiffSide, type Target } from '../target';
 
 /** By the convention of diff(1): 0 same, 1 different, 2 trouble. */
 const EXIT_SAME = 0;
 const EXIT_DIFFERENT = 1;
 const EXIT_TROUBLE = 2;
 
-function sideJson(text: string, loaded: LoadedTarget) {
-  const s: SnapshotStamp = loaded.snapshot.stamp;
+function sideJson(text: string, side: DiffSide) {
+  const s: SnapshotStamp = side.stamp;
   return {
     target: text,
     origin: s.origin,
@@ -31,7 +32,7 @@ function sideJson(text: string, loaded: LoadedTarget) {
   };
 }
 
-export function diffJson(textA: string, a: LoadedTarget, textB: string, b: LoadedTarget, diff: DatabaseDiff) {
+export function diffJson(textA: string, a: DiffSide, textB: string, b: DiffSide, diff: DatabaseDiff) {
   return {
     a: sideJson(textA, a),
     b: sideJson(textB, b),
@@ -85,10 +86,10 @@ function headline(diff: DatabaseDiff): string {
   return `A and B differ: ${parts.join(', ')}.`;
 }
 
-function printHuman(ctx: CliContext, a: LoadedTarget, b: LoadedTarget, diff: DatabaseDiff): void {
-  ctx.out(sideLine('A', a.snapshot.stamp));
-  ctx.out(sideLine('B', b.snapshot.stamp));
-  for (const w of [...a.snapshot.stamp.warnings.map((w) => `A: ${w}`), ...b.snapshot.stamp.warnings.map((w) => `B: ${w}`)]) ctx.out(`warning: ${w}`);
+function printHuman(ctx: CliContext, a: DiffSide, b: DiffSide, diff: DatabaseDiff): void {
+  ctx.out(sideLine('A', a.stamp));
+  ctx.out(sideLine('B', b.stamp));
+  for (const w of [...a.stamp.warnings.map((w) => `A: ${w}`), ...b.stamp.warnings.map((w) => `B: ${w}`)]) ctx.out(`warning: ${w}`);
   ctx.out(headline(diff));
   ctx.out();
   const rows = diff.tables.map((t) => [
@@ -139,6 +140,54 @@ async function secretsWritten(engine: SqlEngine, b: DbHandle, diff: DatabaseDiff
   return found;
 }
 
+interface Compared {
+  sides: [DiffSide, DiffSide];
+  handles: [DbHandle, DbHandle];
+  diff: DatabaseDiff;
+}
+
+/**
+ * Load both sides (two reads or pulls at once: each mostly waits on a disk or the engine), open
+ * them and compare. No SHA-256: the comparison says whether the two are the same, and hashing two
+ * 350 MiB images took longer than comparing them (bench: 0.9 s of 1.4 s). With `onDemand`, null
+ * when a file read on demand moved under the comparison: the caller compares again, whole.
+ */
+async function compareOnce(
+  ctx: CliContext,
+  engine: SqlEngine,
+  [textA, targetA]: [string, Target],
+  [textB, targetB]: [string, Target],
+  opts: { onDemand: boolean; tables?: string[]; schemaOnly: boolean; signal: AbortSignal; warm: Promise<void> },
+): Promise<Compared | null> {
+  const { signal, onDemand } = opts;
+  const sides = await Promise.all([loadSide(ctx, targetA, { signal, onDemand }), loadSide(ctx, targetB, { signal, onDemand })]);
+  // The pass over two files read on demand runs while the worker starts and reads the schemas.
+  const pages = opts.schemaOnly ? undefined : pagePair(sides[0].image, sides[1].image, signal);
+  pages?.catch(() => undefined); // awaited, with its errors, by diffDatabases
+  const handles: DbHandle[] = [];
+  const settled = async () => (await sides[0].settled()) && (await sides[1].settled());
+  try {
+    await opts.warm.catch(() => undefined);
+    handles.push(await sides[0].open(engine, textA), await sides[1].open(engine, textB));
+    const diff = await diffDatabases(engine, handles[0], handles[1], {
+      tables: opts.tables,
+      schemaOnly: opts.schemaOnly,
+      sampleLimit: 0,
+      signal,
+      pages,
+    });
+    if (await settled()) return { sides, handles: handles as [DbHandle, DbHandle], diff };
+  } catch (err) {
+    // A file that changed while it was read can fail in any way (a page of another moment looks
+    // corrupt); only when both held still is the error the answer.
+    if (!onDemand || signal.aborted || (await settled())) throw err;
+  }
+  for (const h of handles) await engine.close(h);
+  for (const s of sides) s.release();
+  ctx.err('note: a database file changed while it was compared: comparing again from a consistent copy.');
+  return null;
+}
+
 export const diffCommand: CliCommand = {
   name: 'diff',
   summary: 'Compare two databases (files or container:NAME[:PATH]): rows paired by PRIMARY KEY as sqldiff --primarykey, and the schema. Exit 0 identical, 1 different, 2 error.',
@@ -169,22 +218,16 @@ export const diffCommand: CliCommand = {
       // opens as an empty database, and is closed at once.
       const warm = engine.open(new Uint8Array(0), 'warm-up').then((h) => engine.close(h));
       warm.catch(() => undefined); // a failing start shows again, as a CdbError, on the real open
-      // Two reads (or pulls) at once: each is mostly waiting on a disk or on the engine. No
-      // SHA-256: the comparison says whether the two are the same, and hashing two 350 MiB images
-      // took longer than comparing them (bench: 0.9 s of the 1.4 s).
-      const [loadedA, loadedB] = await Promise.all([loadTarget(ctx, targetA, { signal, hash: false }), loadTarget(ctx, targetB, { signal, hash: false })]);
-      await warm.catch(() => undefined);
-      const a = await engine.open(loadedA.snapshot, textA);
-      const b = await engine.open(loadedB.snapshot, textB);
       const tables = values.table as string[] | undefined;
       const schemaOnly = values['schema-only'] === true;
-      const diff = await diffDatabases(engine, a, b, {
-        tables,
-        schemaOnly,
-        sampleLimit: 0,
-        signal,
-        images: { a: loadedA.snapshot.bytes, b: loadedB.snapshot.bytes },
-      });
+      const compare = (onDemand: boolean) => compareOnce(ctx, engine, [textA, targetA], [textB, targetB], { onDemand, tables, schemaOnly, signal, warm });
+      // Host files are read on demand (--sql excepted: its statements are written while they are
+      // read, too late to take them back if a file moved). A file that moved meanwhile is read
+      // again, whole, the way that copies until a copy settles.
+      const run = (values.sql ? null : await compare(true)) ?? (await compare(false));
+      if (!run) throw new CdbError('MID_WRITE', 'The databases kept changing while they were compared: compare again in a moment.');
+      const { sides, handles, diff } = run;
+      const [a, b] = handles;
       if (values.sql) {
         if (!values['reveal-secrets'] && !schemaOnly) {
           const secret = await secretsWritten(engine, b, diff, secretPolicy(), signal);
@@ -192,9 +235,9 @@ export const diffCommand: CliCommand = {
         }
         for await (const stmt of diffSqlStatements(engine, a, b, { tables, schemaOnly, diff, signal })) ctx.out(stmt);
       } else if (values.json) {
-        ctx.out(json(diffJson(textA, loadedA, textB, loadedB, diff)));
+        ctx.out(json(diffJson(textA, sides[0], textB, sides[1], diff)));
       } else {
-        printHuman(ctx, loadedA, loadedB, diff);
+        printHuman(ctx, sides[0], sides[1], diff);
       }
       return diff.identical ? EXIT_SAME : EXIT_DIFFERENT;
     } catch (err) {

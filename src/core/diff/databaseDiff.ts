@@ -10,6 +10,7 @@ import { qualified } from '../sqlIdent';
 import type { SqlValue } from '../types';
 import { countByAllColumns, countRowChanges, pageRows, type RowCounts, type TablePair } from './rowDiff';
 import { identicalTreeRows, sharedRowidRanges } from './identicalTree';
+import { pagePair, type PagePair } from './pagePair';
 import { columnChanges, compareSchemas, readSchemaEntries, type SchemaEntry } from './schemaDiff';
 import { columnRef, compatibleShapes, foldAscii, tableShape, tableShapes, type TableShape } from './tableShape';
 import type { DatabaseDiff, DiffOptions, DiffSamples, RowKind, RowPage, SchemaChange, TableDiff } from './types';
@@ -98,6 +99,11 @@ interface Context {
   shapesA: Map<string, TableShape | null>;
   shapesB: Map<string, TableShape | null>;
   opts: DiffOptions;
+  /**
+   * The images page by page, started with the comparison (for files read on demand that is one
+   * pass over both, which then runs beside the worker's schema queries); null: not comparable.
+   */
+  pages?: Promise<PagePair | null>;
 }
 
 const hasTable = (entries: SchemaEntry[], name: string): boolean => entries.some((e) => e.kind === 'table' && foldAscii(e.name) === foldAscii(name));
@@ -172,7 +178,7 @@ async function noNullKey(p: TablePair, signal?: AbortSignal): Promise<boolean> {
 }
 
 /**
- * Row counts with the help of the pages (opts.images): a table whose b-tree is byte-identical on
+ * Row counts with the help of the pages (opts.images, opts.pages): a table whose b-tree is byte-identical on
  * both sides needs no SQL; in a rowid table, the rows of leaves shared byte for byte are counted
  * as unchanged and only the rest is paired in SQL. Only where that is exactly sqldiff's answer:
  * same definition (so the same key, collation and affinity), and no NULL key (sqldiff pairs a NULL
@@ -180,12 +186,13 @@ async function noNullKey(p: TablePair, signal?: AbortSignal): Promise<boolean> {
  */
 async function countWithPages(ctx: Context, pair: TablePair, defChanged: boolean): Promise<RowCounts> {
   const { shapeA, shapeB } = pair;
-  const images = ctx.opts.images;
   const signal = ctx.opts.signal;
-  if (!images || defChanged || !shapeA.rootPage || !shapeB.rootPage) return countRowChanges(pair, signal);
+  if (!ctx.pages || defChanged || !shapeA.rootPage || !shapeB.rootPage) return countRowChanges(pair, signal);
   if (!shapeA.keyNeverNull && !(await noNullKey(pair, signal))) return countRowChanges(pair, signal);
+  const pages = await ctx.pages;
+  if (!pages) return countRowChanges(pair, signal);
   if (shapeA.rowidAlias && shapeB.rowidAlias) {
-    const shared = sharedRowidRanges(images.a, images.b, shapeA.rootPage, shapeB.rootPage);
+    const shared = sharedRowidRanges(pages, shapeA.rootPage, shapeB.rootPage);
     if (shared?.whole) return { inserted: 0, deleted: 0, updated: 0, unchanged: shared.rows };
     if (shared) {
       const rest = await countRowChanges(pair, signal, shared.ranges);
@@ -193,12 +200,15 @@ async function countWithPages(ctx: Context, pair: TablePair, defChanged: boolean
     }
   }
   // WITHOUT ROWID (rows in interior pages too): only the whole-tree shortcut.
-  const rows = shapeA.rootPage === shapeB.rootPage ? identicalTreeRows(images.a, images.b, shapeA.rootPage) : null;
+  const rows = shapeA.rootPage === shapeB.rootPage ? identicalTreeRows(pages, shapeA.rootPage) : null;
   return rows === null ? countRowChanges(pair, signal) : { inserted: 0, deleted: 0, updated: 0, unchanged: rows };
 }
 
 export async function diffDatabases(engine: SqlEngine, a: DbHandle, b: DbHandle, opts: DiffOptions = {}): Promise<DatabaseDiff> {
   const { signal } = opts;
+  // A pass that fails (cancelled, a file gone) leaves every table to SQL, which reports the cause.
+  const started = opts.pages ?? (opts.images ? pagePair(opts.images.a, opts.images.b, signal) : undefined);
+  const pages = opts.schemaOnly ? undefined : started?.catch(() => null);
   const bSchema = await attachForDiff(engine, a, b, signal);
   const names = selectTables(await tableNames(engine, a, bSchema, signal), opts.tables);
   const scope = opts.tables ? new Set(names.map(foldAscii)) : undefined;
@@ -208,7 +218,7 @@ export async function diffDatabases(engine: SqlEngine, a: DbHandle, b: DbHandle,
   const schema = compareSchemas(entriesA, entriesB);
   const shapesA = await tableShapes(engine, a, 'main', signal);
   const shapesB = await tableShapes(engine, a, bSchema, signal);
-  const ctx: Context = { engine, db: a, bSchema, entriesA, entriesB, schema, shapesA, shapesB, opts };
+  const ctx: Context = { engine, db: a, bSchema, entriesA, entriesB, schema, shapesA, shapesB, opts, pages };
   const tables: TableDiff[] = [];
   for (const name of names) {
     throwIfAborted(signal, 'The comparison');

@@ -1,28 +1,16 @@
 /**
  * The cheap answer first: when a table's b-tree in A (every interior, leaf and overflow page
  * reachable from its root) sits at the same page numbers with the same bytes in B, the table's
- * rows are identical and no row needs comparing. Reads the two database images directly
- * (file format: https://sqlite.org/fileformat2.html#b_tree_pages), stops at the first page that
- * differs, and gives up (null) on anything unexpected, so the caller falls back to SQL.
+ * rows are identical and no row needs comparing. Reads the pages of the two databases directly
+ * (a PagePair: images in memory, or files read on demand; file format:
+ * https://sqlite.org/fileformat2.html#b_tree_pages), stops at the first page that differs, and
+ * gives up (null) on anything unexpected, so the caller falls back to SQL.
  *
  * sharedRowidRanges does the same per leaf, like rsync: two copies of one database that diverged
  * (the host's and the container's) still share most pages, so only the leaves that differ need
  * their rows paired in SQL.
  */
-
-interface Geometry {
-  pageSize: number;
-  usable: number;
-}
-
-function geometry(image: Uint8Array): Geometry | null {
-  if (image.length < 100) return null;
-  // Identical record bytes are identical values only under one text encoding (header offset 56).
-  const raw = (image[16] << 8) | image[17];
-  const pageSize = raw === 1 ? 65536 : raw;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return null;
-  return { pageSize, usable: pageSize - image[20] };
-}
+import { u32, type PagePair } from './pagePair';
 
 function varint(bytes: Uint8Array, at: number): [value: number, next: number] {
   let v = 0;
@@ -34,17 +22,7 @@ function varint(bytes: Uint8Array, at: number): [value: number, next: number] {
   return [v * 256 + bytes[at + 8], at + 9];
 }
 
-/** Page size and usable size when both images agree on them and on the text encoding. */
-function sameGeometry(a: Uint8Array, b: Uint8Array): Geometry | null {
-  const g = geometry(a);
-  const gb = geometry(b);
-  if (!g || !gb || g.pageSize !== gb.pageSize || g.usable !== gb.usable) return null;
-  if (u32(a, 56) !== u32(b, 56)) return null;
-  return g;
-}
-
 const u16 = (b: Uint8Array, at: number) => (b[at] << 8) | b[at + 1];
-const u32 = (b: Uint8Array, at: number) => ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
 
 /** The payload-on-page rule of the file format: the bytes kept on the page, null when all fit. */
 function localBytes(usable: number, payload: number, leafTable: boolean): number | null {
@@ -56,28 +34,21 @@ function localBytes(usable: number, payload: number, leafTable: boolean): number
 }
 
 /**
- * Rows in the table rooted at `root` when its whole b-tree is byte-identical in `a` and `b`;
- * null when any page differs or cannot be read.
+ * Rows in the table rooted at `root` when its whole b-tree is byte-identical in A and B; null
+ * when any page differs or cannot be read.
  */
-export function identicalTreeRows(a: Uint8Array, b: Uint8Array, root: number): number | null {
-  const g = sameGeometry(a, b);
-  if (!g) return null;
-  const { pageSize, usable } = g;
-  const pages = Math.floor(a.length / pageSize);
+export function identicalTreeRows(pair: PagePair, root: number): number | null {
+  const { pageSize, usable } = pair;
   const seen = new Set<number>();
-  const page = (n: number): Uint8Array | null => {
-    if (n < 1 || n > pages || seen.has(n) || n * pageSize > b.length) return null;
+  /** Page n when it is shared and not seen before (a loop), else null. */
+  const shared = (n: number): boolean => {
+    if (n < 1 || seen.has(n) || !pair.same(n)) return false;
     seen.add(n);
-    const pa = a.subarray((n - 1) * pageSize, n * pageSize);
-    const pb = b.subarray((n - 1) * pageSize, n * pageSize);
-    return Buffer.compare(pa, pb) === 0 ? pa : null;
+    return true;
   };
+  const page = (n: number): Uint8Array | null => (shared(n) ? pair.pageA(n) : null);
   const overflow = (first: number): boolean => {
-    for (let n = first; n !== 0; ) {
-      const p = page(n);
-      if (!p) return false;
-      n = u32(p, 0);
-    }
+    for (let n = first; n !== 0; n = pair.nextA(n)) if (!shared(n)) return false;
     return true;
   };
   const spills = (payload: number, leafTable: boolean) => localBytes(usable, payload, leafTable);
@@ -145,8 +116,7 @@ interface RowidTree {
 }
 
 /** The pages of a rowid table's b-tree; null when a page is not a table b-tree page or is reached twice. */
-function rowidTree(image: Uint8Array, root: number, pageSize: number): RowidTree | null {
-  const pages = Math.floor(image.length / pageSize);
+function rowidTree(kind: (n: number) => number, page: (n: number) => Uint8Array | null, root: number, pageSize: number): RowidTree | null {
   const seen = new Set<number>();
   const leaves: number[] = [];
   const interiors: number[] = [];
@@ -154,17 +124,18 @@ function rowidTree(image: Uint8Array, root: number, pageSize: number): RowidTree
   const stack = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n < 2 || n > pages || seen.has(n)) return null;
+    if (n < 2 || seen.has(n)) return null;
     seen.add(n);
-    const at = (n - 1) * pageSize;
-    const type = image[at];
+    // Leaves are told apart by their type byte alone: most of them are never read.
+    const type = kind(n);
     if (type === 0x0d) {
       leaves.push(n);
       continue;
     }
     if (type !== 0x05) return null;
+    const p = page(n);
+    if (!p) return null;
     interiors.push(n);
-    const p = image.subarray(at, at + pageSize);
     const cells = u16(p, 3);
     if (12 + 2 * cells > pageSize) return null;
     const children: number[] = [];
@@ -189,20 +160,15 @@ function rowidTree(image: Uint8Array, root: number, pageSize: number): RowidTree
  * At most `maxRanges` ranges (the largest): each becomes a term of the SQL that pairs the rest.
  * Null when the tree is not a plain rowid table's, or cannot be read.
  */
-export function sharedRowidRanges(a: Uint8Array, b: Uint8Array, root: number, rootB = root, maxRanges = 64): SharedRows | null {
-  const g = sameGeometry(a, b);
-  if (!g) return null;
-  const { pageSize, usable } = g;
-  const treeA = rowidTree(a, root, pageSize);
-  const treeB = rowidTree(b, rootB, pageSize);
+export function sharedRowidRanges(pair: PagePair, root: number, rootB = root, maxRanges = 64): SharedRows | null {
+  const { pageSize, usable } = pair;
+  const treeA = rowidTree(pair.kindA, pair.pageA, root, pageSize);
+  const treeB = rowidTree(pair.kindB, pair.pageB, rootB, pageSize);
   if (!treeA || !treeB) return null;
-  const samePage = (n: number) => {
-    const at = (n - 1) * pageSize;
-    return at + pageSize <= b.length && Buffer.compare(a.subarray(at, at + pageSize), b.subarray(at, at + pageSize)) === 0;
-  };
+  const samePage = (n: number) => pair.same(n);
   // Every cell's overflow chain (same page numbers, since the leaf's bytes are equal) equal too.
   const sameOverflow = (n: number, cells: number): boolean => {
-    const p = a.subarray((n - 1) * pageSize, n * pageSize);
+    const p = pair.pageA(n)!;
     for (let i = 0; i < cells; i++) {
       let at = u16(p, 8 + 2 * i);
       if (at >= pageSize) return false;
@@ -213,8 +179,8 @@ export function sharedRowidRanges(a: Uint8Array, b: Uint8Array, root: number, ro
       if (at + local + 4 > pageSize) return false;
       let next = u32(p, at + local);
       for (let left = Math.ceil((payload - local) / (usable - 4)); left > 0; left--) {
-        if (next < 2 || next * pageSize > a.length || !samePage(next)) return false;
-        next = u32(a, (next - 1) * pageSize);
+        if (next < 2 || !samePage(next)) return false;
+        next = pair.nextA(next);
       }
     }
     return true;
@@ -226,7 +192,7 @@ export function sharedRowidRanges(a: Uint8Array, b: Uint8Array, root: number, ro
   treeA.leaves.forEach((n, i) => {
     const j = inB.get(n);
     if (j === undefined || !samePage(n)) return;
-    const p = a.subarray((n - 1) * pageSize, n * pageSize);
+    const p = pair.pageA(n)!;
     const cells = u16(p, 3);
     if (8 + 2 * cells > pageSize) return;
     if (cells === 0) {

@@ -1,5 +1,6 @@
 /** The values a database diff produces. Semantics follow `sqldiff --primarykey` (see rowDiff.ts). */
 import type { SqlValue } from '../types';
+import type { PageImage, PagePair } from './pagePair';
 
 export type TableStatus = 'same' | 'changed' | 'only-in-a' | 'only-in-b' | 'schema-changed';
 
@@ -82,10 +83,15 @@ export interface DiffOptions {
   sampleLimit?: number;
   signal?: AbortSignal;
   /**
-   * The two database images (Snapshot.bytes), when at hand: a table whose b-tree pages are
-   * byte-identical in both is counted as unchanged without pairing a single row.
+   * The two database images (Snapshot.bytes, or files read on demand), when at hand: a table
+   * whose b-tree pages are byte-identical in both is counted as unchanged without pairing a row.
    */
-  images?: { a: Uint8Array; b: Uint8Array };
+  images?: { a: PageImage; b: PageImage };
+  /**
+   * The same help, already under way: `pagePair(a, b)` started by a caller that had the images
+   * before the databases were open (the CLI starts its pass over two files beside the worker's start).
+   */
+  pages?: Promise<PagePair | null>;
 }
 
 export interface RowPage<K extends RowKind> {
