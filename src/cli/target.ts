@@ -4,7 +4,7 @@ import type { PageImage } from '../core/diff/pagePair';
 import type { DbHandle, SqlEngine } from '../core/sqlEngine';
 import { pullSnapshot } from '../core/snapshot';
 import { CdbError } from '../core/errors';
-import type { ContainerInfo, Snapshot, SnapshotStamp } from '../core/types';
+import type { ContainerInfo, PullOptions, Snapshot, SnapshotStamp } from '../core/types';
 import type { CliContext } from './context';
 
 /** What `diff` and `query` accept: a host file, or `container:NAME[:PATH]`. */
@@ -33,7 +33,7 @@ export interface LoadedTarget {
 }
 
 /** Pulls (or reads) the target as a consistent snapshot. `pathOverride` is --path. */
-export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOverride?: string; signal?: AbortSignal; hash?: boolean } = {}): Promise<LoadedTarget> {
+export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOverride?: string; signal?: AbortSignal; hash?: PullOptions['hash'] } = {}): Promise<LoadedTarget> {
   const maxBytes = ctx.globals.maxBytes;
   if (target.kind === 'file') {
     return { target, snapshot: await snapshotFromFile(target.path, { maxBytes, signal: opts.signal, hash: opts.hash }) };

@@ -4,12 +4,14 @@
  * HEAD /containers/{id}/archive?path=… answers with the path's stat in a header; GET streams a tar
  * holding the one file, which we copy straight into a SharedArrayBuffer sized from that stat.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import * as posix from 'node:path/posix';
 import { CdbError, cancelled, isCdbError, throwIfAborted } from './errors';
 import { DockerConnection, engineError } from './dockerConnection';
 import { readSingleFileTar } from './tarReader';
-import { DEFAULT_MAX_BYTES, allocateShared, tooLargeError } from './sharedBytes';
+import { directSocketPath, getArchiveDirect, type ArchiveBody } from './archiveSocket';
+import { DEFAULT_MAX_BYTES, allocateShared, rememberSha256, tooLargeError } from './sharedBytes';
 import type { PathStat, PullOptions } from './types';
 
 const STAT_HEADER = 'x-docker-container-path-stat';
@@ -29,6 +31,12 @@ export interface PullFileOptions extends PullOptions {
   stat?: PathStat;
   /** How messages name the container, e.g. "'open-webui'". Default: its short id. */
   containerLabel?: string;
+  /**
+   * SHA-256 the file while it streams in and remember it for the returned data (sharedBytes.ts
+   * rememberSha256): the stream waits on the engine, so the hash costs no wall time there, where
+   * hashing 357 MiB afterwards took ~0.4 s.
+   */
+  digest?: boolean;
 }
 
 export interface PulledFile {
@@ -174,28 +182,18 @@ export async function pullFile(conn: DockerConnection, containerId: string, path
   if (resolved.stat.size > maxBytes) throw tooLargeError(fileName, resolved.stat.size, maxBytes);
 
   throwIfAborted(signal, `Pulling ${fileName}`);
-  let res: IncomingMessage;
-  try {
-    res = (await conn.docker.getContainer(containerId).getArchive({ path: resolved.path, abortSignal: signal })) as unknown as IncomingMessage;
-  } catch (err) {
-    if (signal?.aborted) throw cancelled(`Pulling ${fileName}`);
-    const status = (err as { statusCode?: unknown }).statusCode;
-    const msg = String((err as { json?: { message?: unknown } }).json?.message ?? '');
-    if (status === 404 && !/no such container/i.test(msg)) {
-      throw new CdbError('FILE_NOT_FOUND', `${path} disappeared from container ${label} while it was being pulled. Pull again.`, { cause: err });
-    }
-    throw engineError(err, conn.endpoint);
-  }
+  const { source, headers } = (await directArchive(conn, containerId, resolved.path, signal)) ?? (await dockerodeArchive(conn, containerId, path, resolved.path, label, signal));
 
   // The abort signal given to the request only covers it until the response starts; tear the
   // response down ourselves so a cancelled pull stops reading from the engine at once.
-  const onAbort = () => res.destroy();
+  const onAbort = () => source.destroy();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const header = res.headers[STAT_HEADER];
+    const header = headers[STAT_HEADER];
     const stat = typeof header === 'string' && header ? decodePathStat(header) : resolved.stat;
     const total = opts.expectedSize ?? stat.size;
-    const { entry, data } = await readSingleFileTar(res, {
+    const hash = opts.digest ? createHash('sha256') : undefined;
+    const { entry, data } = await readSingleFileTar(source, {
       maxBytes,
       signal,
       allocate: (e) => {
@@ -203,7 +201,9 @@ export async function pullFile(conn: DockerConnection, containerId: string, path
         return allocateShared(e.size);
       },
       onBytes: opts.onProgress ? (n) => opts.onProgress!({ file: fileName, bytes: n, totalBytes: total, bytesSoFar: n }) : undefined,
+      onContent: hash && ((piece) => hash.update(piece)),
     });
+    if (hash && entry.type === 'file') rememberSha256(data, hash.digest('hex'));
     if (entry.type !== 'file') throw new CdbError('NOT_A_FILE', `${path} in container ${label} turned into a ${entry.type} while it was being pulled. Pull again.`);
     return { stat: { ...stat, size: data.length }, path: resolved.path, data };
   } catch (err) {
@@ -212,7 +212,45 @@ export async function pullFile(conn: DockerConnection, containerId: string, path
     throw engineError(err, conn.endpoint);
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    res.destroy();
+    source.destroy();
+  }
+}
+
+interface ArchiveResponse {
+  source: ArchiveBody | IncomingMessage;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * The archive over the engine's unix socket, read into one reused buffer (archiveSocket.ts);
+ * null when the connection is not a local socket or the engine did not answer 200 (dockerode
+ * then asks again, and maps the error as for any other request).
+ */
+async function directArchive(conn: DockerConnection, containerId: string, path: string, signal?: AbortSignal): Promise<ArchiveResponse | null> {
+  const socketPath = directSocketPath(conn);
+  if (!socketPath) return null;
+  try {
+    const { head, body } = await getArchiveDirect(socketPath, conn.apiVersion, containerId, path, signal);
+    if (head.status === 200) return { source: body, headers: head.headers };
+    body.destroy();
+  } catch (err) {
+    if (signal?.aborted) throw cancelled(`Pulling ${posix.basename(path)}`);
+  }
+  return null;
+}
+
+async function dockerodeArchive(conn: DockerConnection, containerId: string, path: string, resolvedPath: string, label: string, signal?: AbortSignal): Promise<ArchiveResponse> {
+  try {
+    const res = (await conn.docker.getContainer(containerId).getArchive({ path: resolvedPath, abortSignal: signal })) as unknown as IncomingMessage;
+    return { source: res, headers: res.headers };
+  } catch (err) {
+    if (signal?.aborted) throw cancelled(`Pulling ${posix.basename(path)}`);
+    const status = (err as { statusCode?: unknown }).statusCode;
+    const msg = String((err as { json?: { message?: unknown } }).json?.message ?? '');
+    if (status === 404 && !/no such container/i.test(msg)) {
+      throw new CdbError('FILE_NOT_FOUND', `${path} disappeared from container ${label} while it was being pulled. Pull again.`, { cause: err });
+    }
+    throw engineError(err, conn.endpoint);
   }
 }
 

@@ -3,11 +3,12 @@
  * developer's host copy). Files are only ever opened read-only and never through SQLite, so no
  * checkpoint, recovery or lock can touch the original.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs, constants, Stats } from 'node:fs';
 import * as path from 'node:path';
 import { CdbError, cancelled, throwIfAborted } from './errors';
-import { CompanionKind, CompanionSet, ConsistentCopyOptions, FileVersion, SnapshotSource, takeConsistentCopy } from './snapshot';
-import { DEFAULT_MAX_BYTES, allocateShared, tooLargeError } from './sharedBytes';
+import { CompanionKind, CompanionSet, ConsistentCopyOptions, FileVersion, SnapshotSource, digestWhileReading, takeConsistentCopy } from './snapshot';
+import { DEFAULT_MAX_BYTES, allocateShared, rememberSha256, tooLargeError } from './sharedBytes';
 import { BlockReader, FileChangedError, fileKey } from './blockReader';
 import { parseSqliteHeader } from './sqliteHeader';
 import type { FileImageRef, Snapshot, SnapshotStamp } from './types';
@@ -17,12 +18,12 @@ const READ_CHUNK = 8 * 1024 * 1024;
 export type FileSnapshotOptions = ConsistentCopyOptions;
 
 export async function snapshotFromFile(filePath: string, opts: FileSnapshotOptions = {}): Promise<Snapshot> {
-  const source = fileSource(filePath, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  const source = fileSource(filePath, opts.maxBytes ?? DEFAULT_MAX_BYTES, digestWhileReading(opts));
   const { bytes, stamp } = await takeConsistentCopy(source, opts);
   return { bytes, stamp: { path: filePath, origin: 'file', ...stamp } };
 }
 
-function fileSource(filePath: string, maxBytes: number): SnapshotSource {
+function fileSource(filePath: string, maxBytes: number, digest = false): SnapshotSource {
   const displayName = path.basename(filePath);
   let resolved = filePath;
 
@@ -48,7 +49,7 @@ function fileSource(filePath: string, maxBytes: number): SnapshotSource {
     },
     async read(kind: CompanionKind, _version, onBytes, signal) {
       const file = kind === 'db' ? resolved : `${resolved}-${kind}`;
-      return readWhole(file, kind === 'db' ? filePath : file, maxBytes, onBytes, signal);
+      return readWhole(file, kind === 'db' ? filePath : file, maxBytes, onBytes, signal, digest && kind === 'db');
     },
   };
 }
@@ -126,7 +127,8 @@ async function statOrNull(file: string): Promise<Stats | null> {
 }
 
 /** Read the whole file read-only into shared memory; null when it is gone. */
-async function readWhole(file: string, shownAs: string, maxBytes: number, onBytes: (n: number) => void, signal?: AbortSignal): Promise<Uint8Array | null> {
+/** With `digest`, the SHA-256 is taken chunk by chunk as they arrive and remembered for the result. */
+async function readWhole(file: string, shownAs: string, maxBytes: number, onBytes: (n: number) => void, signal?: AbortSignal, digest = false): Promise<Uint8Array | null> {
   throwIfAborted(signal);
   let handle: fs.FileHandle;
   try {
@@ -139,15 +141,18 @@ async function readWhole(file: string, shownAs: string, maxBytes: number, onByte
     const { size } = await handle.stat();
     if (size > maxBytes) throw tooLargeError(path.basename(shownAs), size, maxBytes);
     const data = allocateShared(size);
+    const hash = digest ? createHash('sha256') : undefined;
     let offset = 0;
     while (offset < size) {
       if (signal?.aborted) throw cancelled(`Reading ${path.basename(shownAs)}`);
       const { bytesRead } = await handle.read(data, offset, Math.min(READ_CHUNK, size - offset), offset);
       // Shrunk since fstat: the after-stat sees the change and the caller copies again.
       if (bytesRead === 0) return data.subarray(0, offset);
+      hash?.update(data.subarray(offset, offset + bytesRead));
       offset += bytesRead;
       onBytes(offset);
     }
+    if (hash) rememberSha256(data, hash.digest('hex'));
     return data;
   } catch (err) {
     if (err instanceof CdbError) throw err;

@@ -14,8 +14,26 @@ export function allocateShared(size: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(size));
 }
 
+/**
+ * Digests taken while a view's bytes were written (a pull hashes the stream as it copies it), by
+ * view. Snapshots are never written after they are built, so a digest stays true for its view.
+ */
+const knownDigests = new WeakMap<Uint8Array, string>();
+
+/** Records the SHA-256 of `bytes`, computed while they were written. */
+export function rememberSha256(bytes: Uint8Array, hex: string): void {
+  knownDigests.set(bytes, hex);
+}
+
+/** Whoever writes into bytes whose digest was remembered (WAL replay, journal rollback) forgets it first. */
+export function forgetSha256(bytes: Uint8Array): void {
+  knownDigests.delete(bytes);
+}
+
 /** SHA-256 (hex) of exactly the bytes in the view, not of its whole backing buffer. */
 export function sha256Hex(bytes: Uint8Array): string {
+  const known = knownDigests.get(bytes);
+  if (known) return known;
   const hash = createHash('sha256');
   // Hash in slices: createHash takes a view over shared memory, but one call over 2 GiB would
   // exceed what a single update accepts on some builds.
@@ -30,6 +48,8 @@ export function sha256Hex(bytes: Uint8Array): string {
  * served between slices (the two then run on two cores instead of one after the other).
  */
 export async function sha256HexInSlices(bytes: Uint8Array, signal?: AbortSignal): Promise<string> {
+  const known = knownDigests.get(bytes);
+  if (known) return known;
   const hash = createHash('sha256');
   const slice = 8 * 1024 * 1024;
   for (let off = 0; off < bytes.length; off += slice) {

@@ -11,7 +11,7 @@ import { isRegularFile, pullFile, resolvePath, statPath } from './archivePull';
 import { applyWal } from './walReplay';
 import { rollbackJournal } from './journalRollback';
 import { isHotJournal, parseSqliteHeader } from './sqliteHeader';
-import { DEFAULT_MAX_BYTES, allocateShared, sha256Hex, sha256HexInSlices, tooLargeError } from './sharedBytes';
+import { DEFAULT_MAX_BYTES, allocateShared, forgetSha256, sha256Hex, sha256HexInSlices, tooLargeError } from './sharedBytes';
 import { engineError, type DockerConnection } from './dockerConnection';
 import type { ContainerRef, JournalState, PathStat, PullOptions, Snapshot, SnapshotStamp } from './types';
 
@@ -108,7 +108,7 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
     // A hot journal we could roll back gives the state before the open transaction: as
     // consistent as a quiet file, so no reason to wait for the writer.
     if (stable && (built.journal !== 'hot-journal' || built.rolledBack)) {
-      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : [], opts.hash !== false) };
+      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : [], hashInStamp(opts)) };
     }
     const rank = stable ? 2 : 1;
     if (!best || rank >= best.rank) best = { built, rank };
@@ -121,7 +121,7 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
   if (best.rank < 2) {
     throw new CdbError('MID_WRITE', `${source.displayName} kept changing while it was copied (${maxAttempts} attempts): a writer is busy with it, and a copy now could mix two moments. Pull again in a moment, or with the container paused for the copy (--freeze / containerDb.freezeWhileCopying).`);
   }
-  return { bytes: best.built.bytes, stamp: stampOf(best.built, maxAttempts, [MID_WRITE_WARNING], opts.hash !== false) };
+  return { bytes: best.built.bytes, stamp: stampOf(best.built, maxAttempts, [MID_WRITE_WARNING], hashInStamp(opts)) };
 }
 
 /** Read db, -wal, -journal in that order; null when a file vanished or shrank under us (a change). */
@@ -145,6 +145,8 @@ async function copyOnce(source: SnapshotSource, versions: CompanionSet<FileVersi
 }
 
 function build(displayName: string, dbVersion: FileVersion, files: CompanionSet<Uint8Array>, maxBytes: number): Built {
+  // WAL replay and rollback write into the copy's memory: its digest from the stream no longer holds.
+  if (files.wal || files.journal) forgetSha256(files.db);
   let bytes = files.db;
   let walFramesApplied = 0;
   let journal: JournalState = 'none';
@@ -167,6 +169,12 @@ function build(displayName: string, dbVersion: FileVersion, files: CompanionSet<
   parseSqliteHeader(bytes, displayName);
   return { bytes, dbVersion, dbSize: files.db.length, walFramesApplied, journal, rolledBack };
 }
+
+/** The stamp carries a SHA-256 unless the caller said no (false) or will hash beside other work ('later'). */
+const hashInStamp = (opts: ConsistentCopyOptions): boolean => (opts.hash ?? true) === true;
+
+/** Whether a source should hash the database file while it reads it: for the stamp, or for withSha256 later. */
+export const digestWhileReading = (opts: ConsistentCopyOptions): boolean => opts.hash !== false;
 
 function stampOf(built: Built, attempts: number, warnings: string[], hash: boolean): CopyStamp {
   return {
@@ -271,7 +279,7 @@ export async function pullSnapshot(
   path: string,
   opts: PullSnapshotOptions = {},
 ): Promise<Snapshot> {
-  const source = containerSource(conn, container, path, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  const source = containerSource(conn, container, path, opts.maxBytes ?? DEFAULT_MAX_BYTES, digestWhileReading(opts));
   const thaw = opts.freeze ? await freezeContainer(conn, container) : undefined;
   let copy: { bytes: Uint8Array; stamp: CopyStamp };
   try {
@@ -305,7 +313,7 @@ async function freezeContainer(conn: DockerConnection, container: Pick<Container
   };
 }
 
-function containerSource(conn: DockerConnection, container: Pick<ContainerRef, 'id' | 'name'>, path: string, maxBytes: number): SnapshotSource {
+function containerSource(conn: DockerConnection, container: Pick<ContainerRef, 'id' | 'name'>, path: string, maxBytes: number, digest: boolean): SnapshotSource {
   const label = `'${container.name || container.id.slice(0, 12)}'`;
   const displayName = posix.basename(path);
   const versionOf = (stat: PathStat): FileVersion => ({ size: stat.size, mtime: stat.mtime, key: `${stat.size}|${stat.mtime}|${stat.mode}` });
@@ -340,6 +348,7 @@ function containerSource(conn: DockerConnection, container: Pick<ContainerRef, '
           stat: target.stat,
           expectedSize: version.size,
           containerLabel: label,
+          digest: digest && kind === 'db',
           onProgress: (p) => onBytes(p.bytes),
         });
         return pulled.data;

@@ -27,6 +27,8 @@ export interface ReadSingleFileTarOptions {
   signal?: AbortSignal;
   /** Content bytes copied so far, after each chunk. */
   onBytes?(bytesSoFar: number): void;
+  /** Each piece of the file's content as it is copied into the buffer (a hash runs along); valid during the call only. */
+  onContent?(piece: Uint8Array): void;
 }
 
 export interface SingleFileTar {
@@ -45,17 +47,17 @@ const ENDED_EARLY = 'The archive stream ended early: the container may have stop
  * `allocate` returns; for a symlink (or a directory, or anything else) the entry comes back with
  * empty data and the caller decides. Stops reading as soon as the content is complete.
  *
- * The source is released when this returns or throws (its iterator's `return()`); on abort, a source
- * with a `destroy()` method (a Node stream) is destroyed as well, because an iterator waiting for a
- * chunk that never comes cannot be interrupted any other way.
+ * The source is released when this returns or throws: a Node stream is read through its events and
+ * destroyed (readEmitted); any other async iterable through its iterator, whose `return()` is called.
  *
  * Errors: TOO_LARGE, ARCHIVE_INVALID, CANCELLED as CdbError; an error thrown by the source itself
  * (a socket error) is passed through unless the signal has fired.
  */
-export async function readSingleFileTar(source: AsyncIterable<Uint8Array>, opts: ReadSingleFileTarOptions): Promise<SingleFileTar> {
+export async function readSingleFileTar(source: AsyncIterable<Uint8Array> | ChunkEmitter, opts: ReadSingleFileTarOptions): Promise<SingleFileTar> {
   const { signal } = opts;
   if (signal?.aborted) throw cancelled('Reading the archive');
   const parser = new TarParser(opts);
+  if (isEmitter(source)) return readEmitted(source, parser, signal);
   const iterator = source[Symbol.asyncIterator]();
   // Each wait for a chunk can be cut short by the signal. One rejecter per wait (rather than
   // Promise.race against one long-lived promise) keeps nothing alive across thousands of chunks.
@@ -89,6 +91,63 @@ export async function readSingleFileTar(source: AsyncIterable<Uint8Array>, opts:
     signal?.removeEventListener('abort', onAbort);
     iterator.return?.().catch(() => undefined);
   }
+}
+
+/** A Node stream (the engine's HTTP response), or archiveSocket's body: read through its 'data' events. */
+export interface ChunkEmitter {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  destroy(): unknown;
+}
+
+function isEmitter(source: unknown): source is ChunkEmitter {
+  const s = source as Partial<ChunkEmitter> | null;
+  return typeof s?.on === 'function' && typeof s.off === 'function' && typeof s.destroy === 'function';
+}
+
+/**
+ * The same reading, pushed by the stream's 'data' events instead of pulled through its async
+ * iterator: a promise per chunk adds up over the 16,000 chunks of a 357 MiB pull (measured: the
+ * stream took 1.67-1.8 s through the iterator, 1.5-1.6 s through events; `curl` 1.34-1.43 s).
+ * The stream is destroyed once the file is read, or on error or abort.
+ */
+function readEmitted(stream: ChunkEmitter, parser: TarParser, signal?: AbortSignal): Promise<SingleFileTar> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Uint8Array) => {
+      let result: SingleFileTar | undefined;
+      try {
+        result = parser.feed(chunk);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (result) {
+        release();
+        resolve(result);
+      }
+    };
+    // 'close' without 'end': the connection dropped, or the stream was destroyed.
+    const onEnd = () => fail(parser.endOfStream());
+    const onError = (err: Error) => fail(err);
+    const onAbort = () => fail(cancelled('Reading the archive'));
+    const listeners: [string, (...args: never[]) => void][] = [
+      ['data', onData],
+      ['end', onEnd],
+      ['close', onEnd],
+      ['error', onError],
+    ];
+    function fail(err: unknown): void {
+      release();
+      reject(signal?.aborted ? cancelled('Reading the archive') : err);
+    }
+    function release(): void {
+      for (const [event, listener] of listeners) stream.off(event, listener);
+      signal?.removeEventListener('abort', onAbort);
+      stream.destroy();
+    }
+    for (const [event, listener] of listeners) stream.on(event, listener);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 type Phase = 'header' | 'meta' | 'content';
@@ -147,7 +206,9 @@ class TarParser {
         const entry = this.entry!;
         const data = this.data!;
         const n = Math.min(entry.size - this.written, available);
-        data.set(plainView(chunk, pos, n), this.written);
+        const piece = plainView(chunk, pos, n);
+        data.set(piece, this.written);
+        this.opts.onContent?.(piece);
         this.written += n;
         pos += n;
         this.opts.onBytes?.(this.written);

@@ -75,11 +75,13 @@ export interface PullOptions {
   onProgress?: (p: PullProgress) => void;
   signal?: AbortSignal;
   /**
-   * Compute the image's SHA-256 before returning (default true). `diff` and `query` turn it off
-   * (nothing they show needs it); `inspect` and the extension turn it off and hash beside the
-   * worker's open instead (`withSha256`).
+   * The image's SHA-256 in the stamp (default true): computed while the database streams in, or
+   * over the image before returning when a WAL or journal changed it. `diff` and `query` turn it
+   * off (nothing they show needs it). 'later': not in the stamp, but a digest taken while
+   * streaming is kept for `withSha256`, which the caller runs beside the worker's open (`inspect`,
+   * the extension): free then, and hashed beside the open when the image is not the file.
    */
-  hash?: boolean;
+  hash?: boolean | 'later';
 }
 
 export type JournalState = 'none' | 'wal' | 'cold-journal' | 'hot-journal';

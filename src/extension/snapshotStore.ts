@@ -104,9 +104,10 @@ export class SnapshotStore implements vscode.Disposable {
     const started = Date.now();
     const conn = await this.docker.connection();
     const { pullSnapshot, withSha256 } = await import('../core/snapshot');
-    const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: req.freeze ?? settings.freezeWhileCopying, hash: false });
+    const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: req.freeze ?? settings.freezeWhileCopying, hash: 'later' });
     const pullMs = Date.now() - started;
-    // The SHA-256 is taken while the worker opens the image and counts rows, not before.
+    // The SHA-256 was taken while the file streamed in; over a WAL-replayed image it is taken
+    // while the worker opens it and counts rows, not before.
     const hashed = withSha256(pulled, req.signal);
     hashed.catch(() => undefined);
     const engine = await this.engine();

@@ -15,9 +15,11 @@ import { pullFile, statPath } from '../../src/core/archivePull';
 import { ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import { snapshotFromFile } from '../../src/core/fileSnapshot';
 import { readSingleFileTar } from '../../src/core/tarReader';
+import { sha256Hex } from '../../src/core/sharedBytes';
 import { isCdbError } from '../../src/core/errors';
 import type { PullProgress, Snapshot } from '../../src/core/types';
 import { makeWalFixture, sqlite3Cli, sqlite3View, sqlJsDump } from '../support/sqliteFixtures';
+import { EngineProxy } from '../support/engineProxy';
 import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, removeByPrefix } from '../support/dockerFixtures';
 
 const PREFIX = 'cdbt-a2-pull-';
@@ -142,26 +144,23 @@ describe('pull a database out of a container (real engine)', function () {
 
   it('a file over the limit is TOO_LARGE before any content is requested', async () => {
     const size = fs.statSync(hostDb).size;
-    let archiveGets = 0;
-    const spied: DockerConnection = { ...conn, docker: Object.create(conn.docker) };
-    spied.docker.getContainer = (id: string) => {
-      const c = conn.docker.getContainer(id);
-      const get = c.getArchive.bind(c);
-      c.getArchive = ((o: { path: string }) => {
-        archiveGets++;
-        return get(o);
-      }) as typeof c.getArchive;
-      return c;
-    };
-    let progressCalls = 0;
-    const err = await rejection(pullSnapshot(spied, container(RUNNING), DB, { maxBytes: size - 1, onProgress: () => progressCalls++ }));
-    assert.ok(isCdbError(err, 'TOO_LARGE'), String(err));
-    assert.match(err.message, /^webui\.db is .* over the .* limit \(containerDb\.maxDatabaseSize \/ --max-size\)/);
-    assert.equal(archiveGets, 0);
-    assert.equal(progressCalls, 0);
-    // The same spied connection does pull when the limit allows: the spy sees real requests.
-    await pullSnapshot(spied, container(RUNNING), DB);
-    assert.ok(archiveGets > 0);
+    // Counted on the wire, between us and the engine: every route to the content (the direct
+    // socket read, dockerode) sends a GET …/archive.
+    const proxy = await EngineProxy.start({ unix: path.join(os.tmpdir(), `cdbt-p-${process.pid}.sock`) });
+    try {
+      const watched = await connect({ dockerHost: proxy.dockerHost, env: {} });
+      let progressCalls = 0;
+      const err = await rejection(pullSnapshot(watched, container(RUNNING), DB, { maxBytes: size - 1, onProgress: () => progressCalls++ }));
+      assert.ok(isCdbError(err, 'TOO_LARGE'), String(err));
+      assert.match(err.message, /^webui\.db is .* over the .* limit \(containerDb\.maxDatabaseSize \/ --max-size\)/);
+      assert.equal(proxy.archiveGets, 0);
+      assert.equal(progressCalls, 0);
+      // The same connection does pull when the limit allows: the count sees real requests.
+      await pullSnapshot(watched, container(RUNNING), DB);
+      assert.ok(proxy.archiveGets > 0);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('cancelling after the first progress report stops a 50 MB pull with CANCELLED', async () => {
@@ -220,6 +219,30 @@ describe('pull a database out of a container (real engine)', function () {
     assert.equal(sha(data), sha256sum(hostDb));
   });
 
+  it('over a unix socket the archive is read straight off the socket: the bytes dockerode reads, hashed as they stream', async () => {
+    const unix = await EngineProxy.start({ unix: path.join(os.tmpdir(), `cdbt-d-${process.pid}.sock`) });
+    const tcp = await EngineProxy.start({ tcp: true });
+    try {
+      const direct = await pullFile(await connect({ dockerHost: unix.dockerHost, env: {} }), RUNNING, DB, { digest: true });
+      const modem = await pullFile(await connect({ dockerHost: tcp.dockerHost, env: {} }), RUNNING, DB);
+      assert.deepEqual(unix.archiveAgents, ['container-db-inspector'], 'the direct route');
+      assert.equal(tcp.archiveAgents.length, 1);
+      assert.notEqual(tcp.archiveAgents[0], 'container-db-inspector', 'over tcp, dockerode');
+      assert.equal(sha(direct.data), sha256sum(hostDb));
+      assert.equal(sha(modem.data), sha256sum(hostDb));
+      assert.deepEqual(direct.stat, modem.stat);
+      // The digest was taken as the bytes streamed in: sha256Hex answers without hashing again
+      // (shown by a byte changed afterwards, which a fresh hash would see).
+      const expected = sha256sum(hostDb);
+      direct.data[100] ^= 0xff;
+      assert.notEqual(sha(direct.data), expected, 'a fresh hash sees the changed byte');
+      assert.equal(sha256Hex(direct.data), expected, 'the digest from the stream');
+    } finally {
+      await unix.stop();
+      await tcp.stop();
+    }
+  });
+
   it('pullFile returns the stat and the bytes of the file the link names', async () => {
     const pulled = await pullFile(conn, RUNNING, `${DATA}/link.db`);
     assert.equal(pulled.path, DB);
@@ -245,6 +268,7 @@ describe('snapshot of a host file', () => {
     assert.equal(snap.stamp.journal, 'wal');
     assert.ok(snap.stamp.walFramesApplied > 0);
     assert.equal(snap.stamp.size, fs.statSync(fx.dbPath).size);
+    assert.equal(snap.stamp.sha256, sha(snap.bytes), 'the digest of the image with the WAL applied, not of the file read');
     const SQL = await initSqlJs();
     const db = new SQL.Database(snap.bytes);
     const ref = sqlite3View(fx.dbPath, fx.walPath);

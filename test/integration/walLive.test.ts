@@ -106,6 +106,7 @@ describe('pull while sqlite3 writes inside the container (real engine)', functio
       const snap = await pullSnapshot(conn, ref(name), DB);
       assert.equal(snap.stamp.journal, 'wal');
       assert.ok(snap.stamp.walFramesApplied > 0);
+      assert.equal(snap.stamp.sha256, createHash('sha256').update(snap.bytes).digest('hex'), 'the digest of the image with the WAL applied');
       assert.equal(countIn(snap.bytes), committed, 'sqlite3 inside the container');
       assert.equal(countIn(snap.bytes, 'live_marker'), 0);
       assert.equal(integrity(snap.bytes), 'ok');

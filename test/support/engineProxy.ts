@@ -24,6 +24,10 @@ export class EngineProxy {
   private onStall: (() => void) | undefined;
   /** Archive answers held by stallArchiveAfter, resumed by release(). */
   private readonly held: (() => void)[] = [];
+  /** `GET …/archive?` requests seen so far: the content requests, whatever client sent them. */
+  archiveGets = 0;
+  /** The User-Agent of each of those requests, in order: which client sent it. */
+  readonly archiveAgents: string[] = [];
 
   private constructor(private readonly listen: ProxyListen) {}
 
@@ -94,6 +98,10 @@ export class EngineProxy {
       const line = b.toString('latin1', 0, 200);
       if (/^(GET|HEAD|POST|PUT|DELETE) \//.test(line)) {
         archive = /^GET \/[^ ]*\/archive\?/.test(line);
+        if (archive) {
+          this.archiveGets++;
+          this.archiveAgents.push(/\r\nUser-Agent: ([^\r]*)/i.exec(b.toString('latin1'))?.[1] ?? '');
+        }
         sent = 0;
       }
       upstream.write(b);

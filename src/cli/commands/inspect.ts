@@ -35,8 +35,9 @@ export const inspectCommand: CliCommand = {
     const target = arg.startsWith('container:') || arg.includes('/') ? parseTarget(arg) : { kind: 'container' as const, name: arg };
     const engine = ctx.engine();
     engine.preload();
-    const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal, hash: false });
-    // The SHA-256 is taken while the worker opens the image and counts rows, not before.
+    const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal, hash: 'later' });
+    // The SHA-256 was taken while the file streamed in; over a WAL-replayed image it is taken
+    // while the worker opens it and counts rows, not before.
     const hashed = withSha256(loaded.snapshot, ctx.abort.signal);
     hashed.catch(() => undefined);
     const db = await engine.open(loaded.snapshot, loaded.snapshot.stamp.path);
