@@ -67,6 +67,7 @@ export async function readSchema(engine: SqlEngine, db: DbHandle, opts: ReadSche
 
   const tables: TableInfo[] = [];
   const views: TableInfo[] = [];
+  const allColumns = await readAllColumns(q, schema, master);
   for (const e of entries) {
     if (e.type !== 'table' && e.type !== 'view') continue;
     throwIfAborted(signal, 'Reading the schema');
@@ -74,7 +75,7 @@ export async function readSchema(engine: SqlEngine, db: DbHandle, opts: ReadSche
       name: e.name,
       kind: e.type,
       rows: null,
-      columns: await readColumns(q, schema, e.name),
+      columns: allColumns?.get(e.name) ?? (await readColumns(q, schema, e.name)),
       withoutRowid: withoutRowid.has(e.name),
       sql: e.sql,
       system: e.name.toLowerCase().startsWith('sqlite_'),
@@ -102,7 +103,7 @@ export async function readSchema(engine: SqlEngine, db: DbHandle, opts: ReadSche
     }
   }
 
-  const indexes = await readIndexes(q, schema, tables, entries);
+  const indexes = await readIndexes(q, schema, master, tables, entries);
   const triggers: TriggerInfo[] = entries
     .filter((e) => e.type === 'trigger')
     .map((e) => ({ name: e.name, table: e.tblName, sql: e.sql }));
@@ -124,49 +125,98 @@ function isVirtual(t: TableInfo): boolean {
   return /^\s*create\s+virtual\b/i.test(t.sql ?? '');
 }
 
-async function readColumns(q: (sql: string, params?: SqlValue[]) => Promise<Row[]>, schema: string, table: string): Promise<ColumnInfo[]> {
+type Query = (sql: string, params?: SqlValue[]) => Promise<Row[]>;
+
+/** `name, type, "notnull", dflt_value, pk, hidden` of pragma_table_xinfo as a ColumnInfo. */
+function columnOf(r: Row): ColumnInfo {
+  const column: ColumnInfo = {
+    name: str(r[0]),
+    type: str(r[1]),
+    notNull: num(r[2]) !== 0,
+    defaultValue: strOrNull(r[3]),
+    pk: num(r[4]),
+  };
+  // 1: a virtual table's hidden column. 2 and 3 are generated columns, which SELECT * shows.
+  if (num(r[5]) === 1) column.hidden = true;
+  return column;
+}
+
+/**
+ * Every table's and view's columns in one statement (one worker round trip, not one per table);
+ * undefined when that statement fails, as it does when one virtual table's module is missing
+ * from this build of SQLite: the caller then asks table by table.
+ */
+async function readAllColumns(q: Query, schema: string, master: string): Promise<Map<string, ColumnInfo[]> | undefined> {
   let rows: Row[];
   try {
-    rows = await q('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?, ?) ORDER BY cid', [table, schema]);
+    rows = await q(
+      `SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden FROM ${qualified(schema, master)} AS m ` +
+        `JOIN pragma_table_xinfo(m.name, ?) AS p WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid`,
+      [schema],
+    );
+  } catch {
+    return undefined;
+  }
+  const byTable = new Map<string, ColumnInfo[]>();
+  for (const r of rows) {
+    const table = str(r[0]);
+    let columns = byTable.get(table);
+    if (!columns) byTable.set(table, (columns = []));
+    columns.push(columnOf(r.slice(1)));
+  }
+  return byTable;
+}
+
+async function readColumns(q: Query, schema: string, table: string): Promise<ColumnInfo[]> {
+  try {
+    return (await q('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?, ?) ORDER BY cid', [table, schema])).map(columnOf);
   } catch {
     return []; // e.g. a virtual table whose module this build of SQLite lacks
   }
-  return rows.map((r) => {
-    const column: ColumnInfo = {
-      name: str(r[0]),
-      type: str(r[1]),
-      notNull: num(r[2]) !== 0,
-      defaultValue: strOrNull(r[3]),
-      pk: num(r[4]),
-    };
-    // 1: a virtual table's hidden column. 2 and 3 are generated columns, which SELECT * shows.
-    if (num(r[5]) === 1) column.hidden = true;
-    return column;
-  });
 }
 
-async function readIndexes(
-  q: (sql: string, params?: SqlValue[]) => Promise<Row[]>,
-  schema: string,
-  tables: TableInfo[],
-  entries: SchemaRow[],
-): Promise<IndexInfo[]> {
+async function readIndexes(q: Query, schema: string, master: string, tables: TableInfo[], entries: SchemaRow[]): Promise<IndexInfo[]> {
   const sqlByName = new Map(entries.filter((e) => e.type === 'index').map((e) => [e.name, e.sql]));
+  const index = (table: string, name: SqlValue, unique: SqlValue, origin: SqlValue, columns: SqlValue[]): IndexInfo => ({
+    name: str(name),
+    table,
+    unique: num(unique) !== 0,
+    // A NULL name is an expression (or the rowid) in the key.
+    columns: columns.map((c) => (c === null ? '<expression>' : str(c))),
+    origin: str(origin),
+    sql: sqlByName.get(str(name)) ?? null,
+  });
+  const plain = tables.filter((t) => !isVirtual(t));
   const indexes: IndexInfo[] = [];
-  for (const t of tables) {
-    if (isVirtual(t)) continue;
+  // Every index of every table in one statement (every index has at least one key column);
+  // table by table when that fails (see readAllColumns).
+  let rows: Row[] | undefined;
+  try {
+    rows = await q(
+      `SELECT m.name, l.name, l."unique", l.origin, i.name FROM ${qualified(schema, master)} AS m JOIN pragma_index_list(m.name, ?) AS l ` +
+        `JOIN pragma_index_info(l.name, ?) AS i WHERE m.type = 'table' AND coalesce(m.sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY m.name, l.name, i.seqno`,
+      [schema, schema],
+    );
+  } catch {
+    rows = undefined;
+  }
+  if (rows) {
+    const byTable = new Map<string, Map<string, { unique: SqlValue; origin: SqlValue; columns: SqlValue[] }>>();
+    for (const [table, name, unique, origin, column] of rows) {
+      let list = byTable.get(str(table));
+      if (!list) byTable.set(str(table), (list = new Map()));
+      let entry = list.get(str(name));
+      if (!entry) list.set(str(name), (entry = { unique, origin, columns: [] }));
+      entry.columns.push(column);
+    }
+    for (const t of plain) for (const [name, e] of byTable.get(t.name) ?? []) indexes.push(index(t.name, name, e.unique, e.origin, e.columns));
+    return indexes;
+  }
+  for (const t of plain) {
     const list = await q('SELECT name, "unique", origin FROM pragma_index_list(?, ?) ORDER BY name', [t.name, schema]);
     for (const [name, unique, origin] of list) {
       const cols = await q('SELECT name FROM pragma_index_info(?, ?) ORDER BY seqno', [str(name), schema]);
-      indexes.push({
-        name: str(name),
-        table: t.name,
-        unique: num(unique) !== 0,
-        // A NULL name is an expression (or the rowid) in the key.
-        columns: cols.map((c) => (c[0] === null ? '<expression>' : str(c[0]))),
-        origin: str(origin),
-        sql: sqlByName.get(str(name)) ?? null,
-      });
+      indexes.push(index(t.name, name, unique, origin, cols.map((c) => c[0])));
     }
   }
   return indexes;
