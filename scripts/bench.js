@@ -50,6 +50,9 @@ function compare(title, ours, peer, extra = {}) {
     oursMedianS: +median(a).toFixed(3),
     peerMedianS: +median(b).toFixed(3),
     ratio: +(median(a) / median(b)).toFixed(2),
+    // Every run, in order: on a shared machine the spread says how far to trust the medians.
+    oursRunsS: a.map((x) => +x.toFixed(2)).join(' '),
+    peerRunsS: b.map((x) => +x.toFixed(2)).join(' '),
     oursPeakRssMiB: +(Math.max(...ours.map((r) => r.rss)) / MiB).toFixed(0),
     peerPeakRssMiB: +(Math.max(...peer.map((r) => r.rss)) / MiB).toFixed(0),
     ...extra,

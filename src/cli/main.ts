@@ -106,6 +106,12 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
 }
 
 if (require.main === module) {
+  // A reader that stopped reading (`container-db ls | head -1`): the output is no longer wanted,
+  // which is no error of ours. End quietly, as other Unix tools do, instead of with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
