@@ -11,6 +11,8 @@ import { CdbError, cancelled, isCdbError, throwIfAborted } from './errors';
 import { DockerConnection, engineError } from './dockerConnection';
 import { readSingleFileTar } from './tarReader';
 import { directSocketPath, getArchiveDirect, type ArchiveBody } from './archiveSocket';
+import { inspectContainer } from './containerDiscovery';
+import { engineRequest, versioned } from './engineRequest';
 import { DEFAULT_MAX_BYTES, allocateShared, rememberSha256, tooLargeError } from './sharedBytes';
 import type { PathStat, PullOptions } from './types';
 
@@ -91,12 +93,9 @@ export function linkDestination(linkPath: string, linkTarget: string): string {
  */
 export async function statPath(conn: DockerConnection, containerId: string, path: string, signal?: AbortSignal): Promise<PathStat | null> {
   throwIfAborted(signal);
-  const container = conn.docker.getContainer(containerId);
-  let res: IncomingMessage;
+  let headers: IncomingMessage['headers'];
   try {
-    // dockerode's infoArchive marks the HEAD as a stream, so it resolves with the response itself and
-    // its headers; unlike a JSON call it does not drop them.
-    res = (await container.infoArchive({ path, abortSignal: signal })) as unknown as IncomingMessage;
+    headers = await headArchive(conn, containerId, path, signal);
   } catch (err) {
     if (signal?.aborted) throw cancelled('Reading the file information');
     const status = (err as { statusCode?: unknown }).statusCode;
@@ -109,17 +108,30 @@ export async function statPath(conn: DockerConnection, containerId: string, path
     if (typeof status === 'number') throw await explainHeadFailure(conn, containerId, path, err, signal);
     throw engineError(err, conn.endpoint);
   }
-  res.resume();
-  const header = res.headers[STAT_HEADER];
+  const header = headers[STAT_HEADER];
   if (typeof header !== 'string' || header === '') {
     throw new CdbError('ARCHIVE_INVALID', `The Docker engine did not report file information for ${path}. Update Docker, or check the engine at ${conn.endpoint.description}.`);
   }
   return decodePathStat(header);
 }
 
+/** HEAD /containers/{id}/archive: straight over a local socket, else through dockerode. The answer's headers. */
+async function headArchive(conn: DockerConnection, containerId: string, path: string, signal?: AbortSignal): Promise<IncomingMessage['headers']> {
+  const socketPath = directSocketPath(conn);
+  if (socketPath) {
+    const query = `/containers/${encodeURIComponent(containerId)}/archive?path=${encodeURIComponent(path)}`;
+    return (await engineRequest(socketPath, 'HEAD', versioned(conn, query), signal)).headers;
+  }
+  // dockerode's infoArchive marks the HEAD as a stream, so it resolves with the response itself and
+  // its headers; unlike a JSON call it does not drop them.
+  const res = (await conn.docker.getContainer(containerId).infoArchive({ path, abortSignal: signal })) as unknown as IncomingMessage;
+  res.resume();
+  return res.headers;
+}
+
 async function ensureContainerExists(conn: DockerConnection, containerId: string, signal?: AbortSignal): Promise<void> {
   try {
-    await conn.docker.getContainer(containerId).inspect({ abortSignal: signal });
+    await inspectContainer(conn, containerId, signal);
   } catch (err) {
     if (signal?.aborted) throw cancelled('Reading the file information');
     throw engineError(err, conn.endpoint);

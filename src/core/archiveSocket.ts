@@ -36,7 +36,7 @@ export interface ArchiveBody {
 }
 
 /** The socket path when this connection can take the direct route (a local unix socket), else undefined. */
-export function directSocketPath(conn: DockerConnection): string | undefined {
+export function directSocketPath(conn: Pick<DockerConnection, 'endpoint'>): string | undefined {
   const socketPath = (conn.endpoint.options as { socketPath?: unknown }).socketPath;
   return conn.endpoint.kind === 'unix' && typeof socketPath === 'string' ? socketPath : undefined;
 }

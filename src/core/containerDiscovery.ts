@@ -4,6 +4,8 @@ import { CdbError } from './errors';
 import type { ContainerInfo } from './types';
 import { DockerConnection, engineError } from './dockerConnection';
 import { classifyMounts } from './mounts';
+import { directSocketPath } from './archiveSocket';
+import { engineRequest, versioned } from './engineRequest';
 import { resolveDatabasePath } from './databasePath';
 
 export interface DiscoveryOptions {
@@ -47,7 +49,9 @@ export async function findContainer(conn: DockerConnection, nameOrId: string, op
 }
 
 async function list(conn: DockerConnection, all: boolean): Promise<Dockerode.ContainerInfo[]> {
+  const socketPath = directSocketPath(conn);
   try {
+    if (socketPath) return (await engineRequest(socketPath, 'GET', versioned(conn, `/containers/json?all=${all}`))).json as Dockerode.ContainerInfo[];
     return await conn.docker.listContainers({ all });
   } catch (err) {
     throw engineError(err, conn.endpoint);
@@ -58,13 +62,20 @@ async function list(conn: DockerConnection, all: boolean): Promise<Dockerode.Con
 async function inspectInfo(conn: DockerConnection, summary: Dockerode.ContainerInfo, opts: DiscoveryOptions): Promise<ContainerInfo | undefined> {
   let inspect: Dockerode.ContainerInspectInfo;
   try {
-    inspect = await conn.docker.getContainer(summary.Id).inspect();
+    inspect = await inspectContainer(conn, summary.Id);
   } catch (err) {
     const e = engineError(err, conn.endpoint);
     if (e.code === 'CONTAINER_NOT_FOUND') return undefined;
     throw e;
   }
   return toContainerInfo(inspect, summary, opts.databasePath);
+}
+
+/** GET /containers/{id}/json, straight over a local socket or through dockerode. Errors as the engine's. */
+export async function inspectContainer(conn: DockerConnection, id: string, signal?: AbortSignal): Promise<Dockerode.ContainerInspectInfo> {
+  const socketPath = directSocketPath(conn);
+  if (socketPath) return (await engineRequest(socketPath, 'GET', versioned(conn, `/containers/${encodeURIComponent(id)}/json`), signal)).json as Dockerode.ContainerInspectInfo;
+  return conn.docker.getContainer(id).inspect({ abortSignal: signal });
 }
 
 /** Pure: the engine's inspect (and list entry, for the human status) as our ContainerInfo. */

@@ -8,6 +8,8 @@ import type * as net from 'net';
 import type Dockerode from 'dockerode';
 import { CdbError, errorLine } from './errors';
 import { EndpointOptions, EngineEndpoint, resolveEndpoint } from './dockerEndpoint';
+import { directSocketPath } from './archiveSocket';
+import { engineRequest } from './engineRequest';
 
 export interface DockerConnection {
   docker: Dockerode;
@@ -42,14 +44,19 @@ const DEFAULT_TIMEOUT_MS = 8000;
 export async function connect(opts: ConnectOptions = {}): Promise<DockerConnection> {
   const endpoint = resolveEndpoint(opts);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const probe = makeClient(endpoint, timeoutMs);
+  const socketPath = directSocketPath({ endpoint });
 
   const signal = AbortSignal.timeout(timeoutMs);
   let version: Dockerode.DockerVersion;
   try {
-    // dockerode passes abortSignal through to the request; its types do not list it for version().
-    const getVersion = probe.version.bind(probe) as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
-    version = await getVersion({ abortSignal: signal });
+    if (socketPath) {
+      version = (await engineRequest(socketPath, 'GET', '/version', signal)).json as Dockerode.DockerVersion;
+    } else {
+      const probe = makeClient(endpoint, timeoutMs);
+      // dockerode passes abortSignal through to the request; its types do not list it for version().
+      const getVersion = probe.version.bind(probe) as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
+      version = await getVersion({ abortSignal: signal });
+    }
   } catch (err) {
     if (signal.aborted) {
       throw new CdbError(
@@ -61,9 +68,19 @@ export async function connect(opts: ConnectOptions = {}): Promise<DockerConnecti
     throw engineError(err, endpoint);
   }
 
-  const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion, opts.maxApiVersion ?? MAX_TESTED_API_VERSION);
-  const docker = makeClient(endpoint, timeoutMs, `v${apiVersion}`);
-  return { docker, endpoint, apiVersion, engineVersion: version.Version ?? 'unknown' };
+  const apiVersion = negotiateApiVersion(version?.ApiVersion, version?.MinAPIVersion, opts.maxApiVersion ?? MAX_TESTED_API_VERSION);
+  // The dockerode client is made (and dockerode loaded) when something first needs it: over a
+  // local socket a pull does not (engineRequest.ts, archiveSocket.ts).
+  let docker: Dockerode | undefined;
+  return {
+    get docker() {
+      docker ??= makeClient(endpoint, timeoutMs, `v${apiVersion}`);
+      return docker;
+    },
+    endpoint,
+    apiVersion,
+    engineVersion: version?.Version ?? 'unknown',
+  };
 }
 
 /** min(engine, ours), raised to the engine's minimum; ours when the engine does not say. */

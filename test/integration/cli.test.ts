@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createOpenWebuiContainer, ensureFixtureImage, removeByPrefix } from '../support/dockerFixtures';
@@ -59,6 +60,28 @@ describe('container-db CLI against the real Docker engine', function () {
     assert.equal(out.bytes, fs.statSync(hostDb).size);
     assert.equal(out.walFramesApplied, 0);
     assert.ok(out.tables.find((t: { name: string }) => t.name === 'user').columns.some((c: { name: string; pk: boolean }) => c.name === 'id' && c.pk));
+  });
+
+  it('ls and inspect over the local socket never load dockerode; over tcp they do', async () => {
+    // dockerode is its own bundle file (dist/dockerode.js), for the endpoints and calls our
+    // direct requests do not cover: the count shows which route each run took.
+    const watch = { NODE_OPTIONS: `--require=${path.join(__dirname, '..', 'support', 'reportLoads.js')}`, CDB_REPORT_LOADS: 'dockerode' };
+    for (const args of [['ls'], ['inspect', `${prefix}volume`, '--json']]) {
+      const local = await runCli(args, { env: watch });
+      assert.equal(local.code, 0, local.stderr);
+      assert.equal(local.stderr, '', `${args[0]} over the local socket`);
+    }
+    const server = net.createServer((client) => client.pipe(net.connect('/var/run/docker.sock')).pipe(client));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const tcp = await runCli(['inspect', `${prefix}volume`, '--json', '--host', `tcp://127.0.0.1:${port}`], { env: watch });
+      assert.equal(tcp.code, 0, tcp.stderr);
+      assert.match(tcp.stderr, /^loaded: \.\/dockerode\.js$/m);
+      assert.equal(JSON.parse(tcp.stdout).sha256, createHash('sha256').update(fs.readFileSync(hostDb)).digest('hex'));
+    } finally {
+      server.close();
+    }
   });
 
   it('inspect works on a stopped container', async () => {
