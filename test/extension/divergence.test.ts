@@ -16,6 +16,7 @@ import type { ContainerDbApi } from '../../src/extension/extension';
 import type { TreeNode } from '../../src/extension/treeItems/treeNode';
 import { createOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { extensionApi, rootItems } from './extensionApi';
+import { sqlite3Text as sqlite3 } from '../support/sqliteFixtures';
 
 const PREFIX = 'cdbt-g-ext-';
 const OWUI = `${PREFIX}owui`;
@@ -54,10 +55,6 @@ function sqldiffSummary(a: string, b: string): Map<string, SummaryLine> {
     else throw new Error(`unexpected sqldiff line: ${line}`);
   }
   return map;
-}
-
-function sqlite3(db: string, sql: string): string {
-  return execFileSync('sqlite3', ['-batch', '-noheader', db, sql], { encoding: 'utf8' }).trim();
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -16,16 +16,13 @@ import type { TreeNode } from '../../src/extension/treeItems/treeNode';
 import { createOpenWebuiContainer, docker, ensureFixtureImage, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
 import { EngineProxy } from '../support/engineProxy';
 import { extensionApi, rootItems, until } from './extensionApi';
+import { sqlite3Text as sqlite3 } from '../support/sqliteFixtures';
 
 const PREFIX = 'cdbt-f-ext-';
 const NAME = `${PREFIX}owui`;
 const ENGINE_GONE = new Set(['ENGINE_SOCKET_MISSING', 'ENGINE_UNREACHABLE']);
 
 const sha256 = (file: string) => execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
-function sqlite3(db: string, sql: string): string {
-  return execFileSync('sqlite3', ['-batch', '-noheader', db, sql], { encoding: 'utf8' }).trim();
-}
-
 describe('Faults under a running extension (real Docker engine behind a killable proxy)', function () {
   this.timeout(120000);
   let api: ContainerDbApi;

@@ -9,14 +9,12 @@ import * as vscode from 'vscode';
 import type { ContainerDbApi } from '../../src/extension/extension';
 import { freshOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { extensionApi } from './extensionApi';
+import { sqlite3Text as sqlite3 } from '../support/sqliteFixtures';
 
 const PREFIX = 'cdbt-d3-ext-save-';
 const NAME = `${PREFIX}owui`;
 
 const sha256 = (file: string) => execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
-function sqlite3(db: string, sql: string): string {
-  return execFileSync('sqlite3', ['-batch', '-noheader', db, sql], { encoding: 'utf8' }).trim();
-}
 /** "table=count" for every table, as sqlite3 counts them. */
 function rowCounts(db: string): string[] {
   const tables = sqlite3(db, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").split('\n');

@@ -34,7 +34,7 @@ import { connect, DockerConnection } from '../../src/core/dockerConnection';
 import { isCdbError } from '../../src/core/errors';
 import { MID_WRITE_WARNING, ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import { sqlite3Cli } from '../support/sqliteFixtures';
-import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, projectRoot, removeByPrefix, waitFor } from '../support/dockerFixtures';
+import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, projectRoot, removeByPrefix, sqliteInContainer, waitFor } from '../support/dockerFixtures';
 
 const PREFIX = 'cdbt-l-';
 const DB = `${OPENWEBUI_DATA_DIR}/webui.db`;
@@ -355,12 +355,6 @@ async function stopWriter(container: string): Promise<void> {
   await waitFor(async () => (await dockerExec(container, ['cat', '/tmp/writer-exited'])).exitCode === 0);
   const log = await dockerExec(container, ['cat', '/tmp/writer.log']);
   assert.doesNotMatch(log.stdout, /error/i, log.stdout.slice(0, 2000));
-}
-
-async function sqliteInContainer(container: string, sql: string): Promise<string> {
-  const r = await docker(['exec', '-i', container, 'sqlite3', DB], { input: sql });
-  if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`sqlite3 in ${container}: ${r.stderr}`);
-  return r.stdout.trim();
 }
 
 function positiveInt(raw: string | undefined, fallback: number): number {

@@ -16,7 +16,7 @@ import { pullFile, statPath } from '../../src/core/archivePull';
 import { ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import type { Snapshot } from '../../src/core/types';
 import { sqlite3Cli, sqlite3View, sqlJsDump } from '../support/sqliteFixtures';
-import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, removeByPrefix, waitFor } from '../support/dockerFixtures';
+import { FIXTURE_IMAGE, OPENWEBUI_DATA_DIR, createOpenWebuiContainer, docker, dockerExec, ensureFixtureImage, removeByPrefix, sqliteInContainer, waitFor } from '../support/dockerFixtures';
 
 const PREFIX = 'cdbt-a2-wal-';
 const DB = `${OPENWEBUI_DATA_DIR}/webui.db`;
@@ -225,12 +225,6 @@ async function startWriter(container: string, sql: string): Promise<void> {
   await waitFor(async () => (await dockerExec(container, ['cat', '/tmp/writer-done'])).exitCode === 0);
   const log = await dockerExec(container, ['cat', '/tmp/writer.log']);
   assert.doesNotMatch(log.stdout, /error/i, log.stdout);
-}
-
-async function sqliteInContainer(container: string, sql: string): Promise<string> {
-  const r = await dockerExec(container, ['sqlite3', DB, sql]);
-  if (r.exitCode !== 0) throw new Error(`sqlite3 in ${container}: ${r.stderr}`);
-  return r.stdout.trim();
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -223,6 +223,16 @@ export function dockerExec(container: string, cmd: string[]): Promise<RunResult>
 }
 
 /**
+ * The container's own sqlite3 on its Open WebUI database (or `db`), the SQL on stdin (any length,
+ * dot-commands too). Throws on a failure or anything on stderr; the output, trimmed.
+ */
+export async function sqliteInContainer(container: string, sql: string, db = `${OPENWEBUI_DATA_DIR}/webui.db`): Promise<string> {
+  const r = await docker(['exec', '-i', container, 'sqlite3', db], { input: sql });
+  if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`sqlite3 in ${container}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
  * Remove every container, then every volume, whose name starts with `prefix`. The prefix is a
  * test's own (e.g. "cdbt-b-"); short prefixes are refused so a typo cannot remove others' objects.
  */

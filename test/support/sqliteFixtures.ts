@@ -179,6 +179,11 @@ export function sqlite3Cli(dbPath: string, sql: string, args: string[] = []): st
   return execFileSync('sqlite3', ['-batch', '-noheader', '-list', ...args, dbPath, sql], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }
 
+/** sqlite3Cli's output, trimmed: one value, or lines to split. */
+export function sqlite3Text(dbPath: string, sql: string): string {
+  return sqlite3Cli(dbPath, sql).trim();
+}
+
 /** Table names and their columns, as the sqlite3 shell reads a (db, wal) pair. */
 export interface TableShape {
   name: string;

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { countBtreeEntries } from '../../src/core/btreeCount';
 import { readSchema } from '../../src/core/schema';
 import { SqlEngine } from '../../src/core/sqlEngine';
+import { sqlite3Text as sqlite3 } from '../support/sqliteFixtures';
 
 /** Each database: its pragmas and the statements that fill it. */
 const CASES: Record<string, string> = {
@@ -145,6 +146,3 @@ describe('countBtreeEntries: row counts from page headers equal sqlite3 count(*)
   });
 });
 
-function sqlite3(file: string, sql: string): string {
-  return execFileSync('sqlite3', ['-batch', '-noheader', file, sql], { encoding: 'utf8' }).trim();
-}
