@@ -8,7 +8,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { fixtures, treeRow, rowByLabel, gridFrame, visibleWebview, widenSideBar } = require('./steps');
+const { fixtures, treeRow, rowByLabel, gridFrame, visibleWebview, widenSideBar, quickPickRow } = require('./steps');
 
 const PREFIX = 'cdbt-d2-ui-';
 const NAME = `${PREFIX}owui`;
@@ -45,12 +45,12 @@ module.exports = {
 
   'Inspect Container DB from the palette pulls it and shows the tables': async (page, ctx) => {
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    const pick = quickPickRow(page, NAME);
     await pick.waitFor();
     await ctx.screenshot(page, 'inspect-quick-pick');
     await pick.click();
     const db = treeRow(page, '/app/backend/data/webui.db');
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 30000 });
+    await treeRow(page, /pulled \d\d:\d\d/).waitFor({ timeout: 30000 });
     ctx.assert.match(await db.innerText(), /pulled \d\d:\d\d · [\d.]+ (KB|MB)/);
     // Expand the database (a person clicks its twistie; it may already be open). The divergence
     // check of issue 4 redraws the node while it runs, so look again if a redraw folded it.
@@ -114,7 +114,7 @@ module.exports = {
       `a click on ${table} ${delay} ms into a re-pull (the view redraws it) opens ${table}`,
       async (page, ctx) => {
         await ctx.runCommand(page, 'Container DB: Re-pull Database');
-        const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+        const pick = quickPickRow(page, NAME);
         await pick.waitFor({ timeout: 15000 });
         await pick.click();
         await page.waitForTimeout(delay);

@@ -9,7 +9,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { fixtures, rowByLabel, webviewFrame, widenSideBar } = require('./steps');
+const { fixtures, treeRow, rowByLabel, webviewFrame, widenSideBar, quickPickRow } = require('./steps');
 
 const PREFIX = 'cdbt-g-ui-';
 const NAME = `${PREFIX}owui`;
@@ -72,16 +72,16 @@ module.exports = {
   'Inspect Container DB pulls the database': async (page, ctx) => {
     await ctx.activityBarItem(page, 'Container DB').click();
     // The engine answers slowly when the machine is busy (the view shows "Connecting…" meanwhile).
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: NAME }).first().waitFor({ timeout: 50000 });
+    await treeRow(page, NAME).waitFor({ timeout: 50000 });
     await widenSideBar(page, 620);
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first().click();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 50000 });
+    await quickPickRow(page, NAME).click();
+    await treeRow(page, /pulled \d\d:\d\d/).waitFor({ timeout: 50000 });
   },
 
   'then the database and table rows carry divergence badges': async (page, ctx) => {
     // The comparison runs after the pull; on a busy 2-core machine it has taken 10 s for 3 MB.
-    const db = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d.*≠/ }).first();
+    const db = treeRow(page, /pulled \d\d:\d\d.*≠/);
     await db.waitFor({ timeout: 55000 });
     ctx.assert.match(await db.innerText(), /≠ \+2 −\d+ ~\d+/);
     const usage = rowByLabel(page, 'client_user_daily_usage');
@@ -93,7 +93,7 @@ module.exports = {
   },
 
   'the status bar shows host ≠ container for the selected container': async (page, ctx) => {
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().click();
+    await treeRow(page, /pulled \d\d:\d\d/).click();
     const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'host ≠ container' }).first();
     await item.waitFor();
     ctx.assert.match(await item.innerText(), /host ≠ container \(4 tables\)/);
@@ -150,7 +150,7 @@ module.exports = {
     hostFiles = hostFilesOf(ctx.workspace);
     // The workspace's only webui.db moves away: the file watcher sees it go.
     fs.renameSync(hostFiles.main, hostFiles.moved);
-    const db = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · no host database/ }).first();
+    const db = treeRow(page, /pulled \d\d:\d\d · .* · no host database/);
     await db.waitFor({ timeout: 30000 });
     await db.click();
     const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'no host database' }).first();
@@ -178,9 +178,9 @@ module.exports = {
     const models = Number(execFileSync('sqlite3', [hostFiles.a, 'SELECT count(*) FROM model'], { encoding: 'utf8' }).trim());
     // A re-pull compares again and finds the two.
     await ctx.runCommand(page, 'Container DB: Re-pull Database');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    const pick = quickPickRow(page, NAME);
     if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) await pick.click();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · host database: choose one/ }).first().waitFor({ timeout: 30000 });
+    await treeRow(page, /pulled \d\d:\d\d · .* · host database: choose one/).waitFor({ timeout: 30000 });
     const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'host database: choose one' }).first();
     await status.waitFor();
     await ctx.screenshot(page, 'host-database-choose-one');
@@ -189,10 +189,10 @@ module.exports = {
     ctx.assert.strictEqual(await page.locator('.quick-input-widget input').getAttribute('placeholder'), '2 candidates in the workspace');
     ctx.assert.deepStrictEqual(await quickPickLabels(page), ['a/webui.db', 'b/webui.db', 'Browse…']);
     await ctx.screenshot(page, 'host-database-picker');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'b/webui.db' }).first().click();
+    await quickPickRow(page, 'b/webui.db').click();
     // Compared with b: the model table now differs by the rows b lacks.
     const model = rowByLabel(page, 'model');
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · ≠/ }).first().waitFor({ timeout: 30000 });
+    await treeRow(page, /pulled \d\d:\d\d · .* · ≠/).waitFor({ timeout: 30000 });
     await model.waitFor();
     ctx.assert.match(await model.innerText(), new RegExp(`${models} rows · ≠ \\+${models}(?!\\d)`));
     await page.locator('.part.statusbar .statusbar-item', { hasText: /host ≠ container \(5 tables\)/ }).first().waitFor();
@@ -202,10 +202,10 @@ module.exports = {
     await ctx.runCommand(page, 'Container DB: Re-pull Database');
     if (await pick.waitFor({ timeout: 3000 }).then(() => true, () => false)) await pick.click();
     // The re-pull shows "pulling…" (unless it is already over), then its result.
-    const pulling = page.locator('.part.sidebar .monaco-list-row', { hasText: /pulling/ }).first();
+    const pulling = treeRow(page, /pulling/);
     await pulling.waitFor({ timeout: 3000 }).catch(() => {});
     await pulling.waitFor({ state: 'detached', timeout: 30000 });
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · .* · ≠/ }).first().waitFor({ timeout: 30000 });
+    await treeRow(page, /pulled \d\d:\d\d · .* · ≠/).waitFor({ timeout: 30000 });
     ctx.assert.match(await rowByLabel(page, 'model').innerText(), new RegExp(`≠ \\+${models}(?!\\d)`));
     ctx.assert.strictEqual(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Host database to compare with' }).isVisible(), false);
     await ctx.screenshot(page, 'host-database-chosen');

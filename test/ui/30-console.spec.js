@@ -11,13 +11,13 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { support, treeRow, rowByLabel, visibleWebview, widenSideBar } = require('./steps');
+const { support, treeRow, rowByLabel, visibleWebview, widenSideBar, quickPickRow } = require('./steps');
 
 const PREFIX = 'cdbt-h-ui-console-';
 const NAME = `${PREFIX}owui`;
 
 async function pick(page, text) {
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+  const row = quickPickRow(page, text);
   await row.waitFor();
   await row.click();
 }
@@ -53,14 +53,14 @@ module.exports = {
     await treeRow(page, NAME).click();
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
     await pick(page, NAME);
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 30000 });
+    await treeRow(page, /pulled \d\d:\d\d/).waitFor({ timeout: 30000 });
   },
 
   'the database node has Quick queries, listed by the tables it has': async (page, ctx) => {
     const group = rowByLabel(page, 'Quick queries');
     // The pulled database node opens expanded, unless a redraw (the divergence badge) collapsed it.
     await group.waitFor({ timeout: 5000 }).catch(async () => {
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().locator('.monaco-tl-twistie').click();
+      await treeRow(page, /pulled \d\d:\d\d/).locator('.monaco-tl-twistie').click();
       await group.waitFor();
     });
     await group.click();
@@ -109,7 +109,7 @@ module.exports = {
 
   'the SQL console: a bad statement shows SQLite\'s message on it': async (page, ctx) => {
     // A picker that loses focus closes; if it closed before it could be clicked, open it again.
-    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    const row = quickPickRow(page, NAME);
     for (let i = 0; ; i++) {
       await ctx.runCommand(page, 'Container DB: New SQL Query');
       if (await row.waitFor({ timeout: 10000 }).then(() => true, () => false)) break;

@@ -9,7 +9,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar } = require('./steps');
+const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar, quickPickRow } = require('./steps');
 
 const PREFIX = 'cdbt-d3-ui-cancel-';
 const NAME = `${PREFIX}owui`;
@@ -22,7 +22,7 @@ function progressToast(page) {
 
 async function startInspect(page, ctx) {
   await ctx.runCommand(page, 'Container DB: Inspect Container DB');
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first().click();
+  await quickPickRow(page, NAME).click();
 }
 
 async function cancelPull(page, ctx, shot) {
@@ -62,7 +62,7 @@ module.exports = {
 
   'the view still works: a full pull after the cancel shows the tables': async (page, ctx) => {
     await startInspect(page, ctx);
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 60000 });
+    await treeRow(page, /pulled \d\d:\d\d/).waitFor({ timeout: 60000 });
     const chat = rowByLabel(page, 'chat');
     const db = treeRow(page, DB_PATH);
     for (let i = 0; i < 5 && !(await chat.isVisible()); i++) {

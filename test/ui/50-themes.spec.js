@@ -7,7 +7,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar } = require('./steps');
+const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar, quickPickRow } = require('./steps');
 
 const PREFIX = 'cdbt-d3-ui-theme-';
 const NAME = `${PREFIX}owui`;
@@ -101,8 +101,8 @@ module.exports = {
     await treeRow(page, NAME).waitFor({ timeout: 45000 });
     await widenSideBar(page, 520);
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first().click();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d/ }).first().waitFor({ timeout: 55000 });
+    await quickPickRow(page, NAME).click();
+    await treeRow(page, /pulled \d\d:\d\d/).waitFor({ timeout: 55000 });
   },
 
   'its user table is open in a grid, its volume shown': async (page, ctx) => {

@@ -22,7 +22,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { support, treeRow, rowByLabel, visibleWebview, widenSideBar } = require('./steps');
+const { support, treeRow, rowByLabel, visibleWebview, widenSideBar, quickPickRow } = require('./steps');
 
 const PREFIX = 'cdbt-h-ui-hostile-';
 const NAME = `${PREFIX}names`;
@@ -141,7 +141,7 @@ function defect(ctx, message) {
 }
 
 function pulled(page) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: new RegExp(`pulled \\d\\d:\\d\\d · ${BLOB_MB}(\\.\\d)? MB`) }).first();
+  return treeRow(page, new RegExp(`pulled \\d\\d:\\d\\d · ${BLOB_MB}(\\.\\d)? MB`));
 }
 
 module.exports = {
@@ -163,11 +163,11 @@ module.exports = {
     await widenSideBar(page, 560);
     await treeRow(page, NAME).click();
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    const pick = quickPickRow(page, NAME);
     await pick.waitFor();
     seen.watchFrom = seen.messages.length;
     await pick.click();
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /pulled \d\d:\d\d · \d+(\.\d)? KB/ }).first().waitFor({ timeout: 30000 });
+    await treeRow(page, /pulled \d\d:\d\d · \d+(\.\d)? KB/).waitFor({ timeout: 30000 });
     assertNothingRan(ctx, 'pull');
   },
 
@@ -311,7 +311,7 @@ module.exports = {
   'the SQL console: SELECT * FROM "<script>alert(6)</script>" shows text': async (page, ctx) => {
     const h = H();
     await ctx.runCommand(page, 'Container DB: New SQL Query');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    const pick = quickPickRow(page, NAME);
     await pick.waitFor();
     await pick.click();
     const editor = page.locator('.editor-instance .monaco-editor').first();
@@ -361,7 +361,7 @@ module.exports = {
   'the 100 MB BLOB: Inspect Container DB pulls it': async (page, ctx) => {
     await clickRow(page, treeRow(page, BLOB_NAME));
     await ctx.runCommand(page, 'Container DB: Inspect Container DB');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: BLOB_NAME }).first();
+    const pick = quickPickRow(page, BLOB_NAME);
     await pick.waitFor();
     await pick.click();
     pullStarted = Date.now();

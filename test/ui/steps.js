@@ -23,6 +23,11 @@ function treeRow(page, text) {
   return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
 }
 
+/** The first row of the open quick pick that shows `text`. */
+function quickPickRow(page, text) {
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+}
+
 /** The tree row whose label (not description) is exactly `label`. */
 function rowByLabel(page, label) {
   const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
@@ -58,4 +63,4 @@ async function showContainerDb(page, ctx) {
   await title.waitFor();
 }
 
-module.exports = { support, fixtures, treeRow, rowByLabel, webviewFrame, gridFrame: webviewFrame, visibleWebview, widenSideBar, showContainerDb };
+module.exports = { support, fixtures, treeRow, quickPickRow, rowByLabel, webviewFrame, gridFrame: webviewFrame, visibleWebview, widenSideBar, showContainerDb };
