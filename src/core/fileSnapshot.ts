@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CdbError, cancelled, throwIfAborted } from './errors';
 import { CompanionKind, CompanionSet, ConsistentCopyOptions, FileVersion, SnapshotSource, digestWhileReading, takeConsistentCopy } from './snapshot';
 import { DEFAULT_MAX_BYTES, allocateShared, rememberSha256, tooLargeError } from './sharedBytes';
-import { BlockReader, FileChangedError, fileKey } from './blockReader';
+import { BlockReader, fileKey } from './blockReader';
 import { parseSqliteHeader } from './sqliteHeader';
 import type { FileImageRef, Snapshot, SnapshotStamp } from './types';
 
@@ -85,13 +85,14 @@ export async function fileOnDemand(filePath: string, opts: { maxBytes?: number }
   // The same checks and messages as the whole path: missing, not a file, too large.
   const before = await source.stat();
   if (before.wal || before.journal) return null;
-  const resolved = await fs.realpath(filePath);
   let pages: BlockReader;
+  let resolved: string;
   try {
+    resolved = await fs.realpath(filePath);
     pages = BlockReader.open(resolved, before.db.key);
-  } catch (err) {
-    if (err instanceof FileChangedError) return null;
-    throw fileError(filePath, err);
+  } catch {
+    // Changed, replaced or gone since the stat: the whole path looks again and says which.
+    return null;
   }
   try {
     parseSqliteHeader(pages.read(0, 100), source.displayName, pages.length);
