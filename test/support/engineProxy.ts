@@ -28,6 +28,8 @@ export class EngineProxy {
   archiveGets = 0;
   /** The User-Agent of each of those requests, in order: which client sent it. */
   readonly archiveAgents: string[] = [];
+  /** Every request seen so far: a client that switched to this engine has sent some. */
+  requests = 0;
 
   private constructor(private readonly listen: ProxyListen) {}
 
@@ -97,6 +99,7 @@ export class EngineProxy {
       // does not pipeline): each new request line starts the count again.
       const line = b.toString('latin1', 0, 200);
       if (/^(GET|HEAD|POST|PUT|DELETE) \//.test(line)) {
+        this.requests++;
         archive = /^GET \/[^ ]*\/archive\?/.test(line);
         if (archive) {
           this.archiveGets++;

@@ -4,26 +4,8 @@
 // at a socket that does not exist through the Settings editor, as a wrong DOCKER_HOST would do.
 'use strict';
 
-const { showContainerDb: showView } = require('./steps');
+const { showContainerDb: showView, setDockerHost } = require('./steps');
 const MISSING = '/tmp/cdbt-d2-ui-no-engine.sock';
-
-/** Sets containerDb.dockerHost in the Settings editor, as a person would. */
-async function setDockerHost(page, ctx, value) {
-  await ctx.runCommand(page, 'Preferences: Open User Settings');
-  // The Settings editor opens with its search box focused.
-  await page.locator('.settings-editor .settings-header').waitFor();
-  await page.locator('.settings-editor .settings-header .monaco-editor.focused').waitFor();
-  await page.keyboard.type('containerDb.dockerHost');
-  const input = page
-    .locator('.settings-editor .setting-item-contents')
-    .filter({ has: page.locator('.setting-item-label', { hasText: /^Docker Host$/ }) })
-    .locator('input')
-    .first();
-  await input.waitFor();
-  await input.fill(value);
-  await input.press('Tab');
-  await page.keyboard.press('Control+W').catch(() => {});
-}
 
 module.exports = {
   'an unreachable engine shows the reason, Retry and Open Settings': async (page, ctx) => {

@@ -1,19 +1,24 @@
 // Cancel from the progress notification, clicked in the workbench: Inspect Container DB on a
-// container whose database is ~150 MB (big enough that the pull — stream, open, row counts — is
-// still running when the notification's Cancel button is clicked; no sleep anywhere in the
-// product), then "Pull cancelled.", a tree that still works, and on a Re-pull cancelled the same
-// way the previous snapshot still shown and its grid still usable. Fixtures: prefix cdbt-d3-ui-.
-// Needs `npm run compile-tests` (the fixture helpers are used from out/test/support).
+// container whose database is ~150 MB, then "Pull cancelled.", a tree that still works, and on a
+// Re-pull cancelled the same way the previous snapshot still shown and its grid still usable.
+// The extension reaches the engine through a proxy (test/support/engineProxy) that holds the
+// archive's answer after its first megabyte until the test lets it go: the Cancel click always
+// lands while the pull runs. (A pull of 150 MB alone once took long enough; since the direct
+// socket read it can finish before the click.) No sleep anywhere in the product.
+// Fixtures: prefix cdbt-d3-ui-. Needs `npm run compile-tests` (helpers from out/test/support).
 'use strict';
 
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { fixtures, treeRow, rowByLabel, gridFrame, widenSideBar, quickPickRow } = require('./steps');
+const { fixtures, support, treeRow, rowByLabel, gridFrame, widenSideBar, quickPickRow, setDockerHost } = require('./steps');
 
 const PREFIX = 'cdbt-d3-ui-cancel-';
 const NAME = `${PREFIX}owui`;
 const DB_PATH = '/app/backend/data/webui.db';
+const PROXY_SOCKET = `/tmp/${PREFIX}engine.sock`;
+/** How much of the archive the proxy hands on before it holds the rest. */
+const HOLD_AFTER = 1 << 20;
 
 /** The progress toast of a pull of NAME, and its Cancel button. */
 function progressToast(page) {
@@ -25,16 +30,21 @@ async function startInspect(page, ctx) {
   await quickPickRow(page, NAME).click();
 }
 
-async function cancelPull(page, ctx, shot) {
+/** Cancels the pull while the proxy holds its archive answer (`held`), then lets the engine go on. */
+async function cancelPull(page, ctx, shot, held) {
+  await held;
   const toast = progressToast(page);
   await toast.waitFor({ timeout: 15000 });
   const cancel = toast.locator('.monaco-button', { hasText: 'Cancel' });
   await cancel.waitFor();
   await ctx.screenshot(page, shot);
   await cancel.click();
+  proxy.release();
 }
 
 let tmp;
+/** The engine as the extension sees it in this spec. */
+let proxy;
 
 module.exports = {
   'a container with a ~150 MB database runs': async (_page, ctx) => {
@@ -44,14 +54,21 @@ module.exports = {
     const db = await fx.makeWebuiDb(path.join(tmp, 'webui.db'), { users: 20, targetMb: 150 });
     ctx.log(`database ${(fs.statSync(db).size / 2 ** 20).toFixed(0)} MiB`);
     await fx.createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile: db });
+    proxy = await support('engineProxy').EngineProxy.start({ unix: PROXY_SOCKET });
   },
 
   'Cancel on the progress notification stops the first pull: "Pull cancelled."': async (page, ctx) => {
     await ctx.activityBarItem(page, 'Container DB').click();
-    await treeRow(page, NAME).waitFor();
+    await setDockerHost(page, ctx, proxy.dockerHost);
+    // The container was listed before, through the engine's own socket: wait for the extension
+    // to have switched (its new list comes through the proxy).
+    for (let i = 0; i < 150 && proxy.requests === 0; i++) await page.waitForTimeout(200);
+    ctx.assert.ok(proxy.requests > 0, 'the extension talks to the engine through the proxy');
+    await treeRow(page, NAME).waitFor({ timeout: 30000 });
     await widenSideBar(page, 520);
+    const held = proxy.stallArchiveAfter(HOLD_AFTER);
     await startInspect(page, ctx);
-    await cancelPull(page, ctx, 'cancel-progress');
+    await cancelPull(page, ctx, 'cancel-progress', held);
     await page.locator('.notification-toast', { hasText: /^Pull cancelled\.$/ }).first().waitFor();
     await ctx.screenshot(page, 'cancelled');
     await treeRow(page, NAME).click();
@@ -79,8 +96,9 @@ module.exports = {
     // divergence badge redraws the node after a pull: the command must get its node, never ask
     // which container (the picker would mean it reached a disposed item).
     await db.hover();
+    const held = proxy.stallArchiveAfter(HOLD_AFTER);
     await db.locator('.action-label[aria-label="Re-pull Database"]').click();
-    await cancelPull(page, ctx, 'cancel-repull-progress');
+    await cancelPull(page, ctx, 'cancel-repull-progress', held);
     await page.locator('.notification-toast', { hasText: 'Pull cancelled. The previous snapshot is still shown.' }).first().waitFor();
     // The row is redrawn once the pull's end reaches the tree (changes are coalesced, so it may
     // follow the toast): it must come back to the same snapshot, "pulled HH:MM · SIZE". (The
@@ -100,7 +118,13 @@ module.exports = {
     await ctx.screenshot(page, 'cancel-previous-snapshot-grid');
   },
 
+  'the engine setting is put back (later specs talk to the engine directly)': async (page, ctx) => {
+    await setDockerHost(page, ctx, '');
+    await treeRow(page, NAME).waitFor({ timeout: 30000 });
+  },
+
   after: async () => {
+    await proxy?.stop();
     await fixtures().removeByPrefix(PREFIX);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   },

@@ -63,4 +63,22 @@ async function showContainerDb(page, ctx) {
   await title.waitFor();
 }
 
-module.exports = { support, fixtures, treeRow, quickPickRow, rowByLabel, webviewFrame, gridFrame: webviewFrame, visibleWebview, widenSideBar, showContainerDb };
+/** Sets containerDb.dockerHost in the Settings editor, as a person would ('' clears it). */
+async function setDockerHost(page, ctx, value) {
+  await ctx.runCommand(page, 'Preferences: Open User Settings');
+  // The Settings editor opens with its search box focused.
+  await page.locator('.settings-editor .settings-header').waitFor();
+  await page.locator('.settings-editor .settings-header .monaco-editor.focused').waitFor();
+  await page.keyboard.type('containerDb.dockerHost');
+  const input = page
+    .locator('.settings-editor .setting-item-contents')
+    .filter({ has: page.locator('.setting-item-label', { hasText: /^Docker Host$/ }) })
+    .locator('input')
+    .first();
+  await input.waitFor();
+  await input.fill(value);
+  await input.press('Tab');
+  await page.keyboard.press('Control+W').catch(() => {});
+}
+
+module.exports = { support, fixtures, treeRow, quickPickRow, rowByLabel, webviewFrame, gridFrame: webviewFrame, visibleWebview, widenSideBar, showContainerDb, setDockerHost };
