@@ -120,7 +120,19 @@ module.exports = {
 
   'the engine setting is put back (later specs talk to the engine directly)': async (page, ctx) => {
     await setDockerHost(page, ctx, '');
-    await treeRow(page, NAME).waitFor({ timeout: 30000 });
+    // From here only the engine's own socket answers: a refresh lists the container only once the
+    // extension has really gone back to it (a stale list would not show that).
+    await proxy.stop();
+    const unreachable = page.locator('.part.sidebar .welcome-view-content', { hasText: 'cannot be reached' });
+    for (let i = 0; i < 10; i++) {
+      // The view's own Refresh button (the palette may not take focus back from the closed Settings editor).
+      await page.locator('.part.sidebar .action-label[aria-label="Refresh"]').first().click();
+      if (await treeRow(page, NAME).waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+        if (!(await unreachable.isVisible().catch(() => false))) return;
+      }
+      await page.waitForTimeout(500);
+    }
+    throw new Error('the extension did not go back to the engine after containerDb.dockerHost was cleared');
   },
 
   after: async () => {
