@@ -57,7 +57,6 @@ export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOv
  */
 export interface DiffSide {
   target: Target;
-  container?: ContainerInfo;
   stamp: SnapshotStamp;
   image: PageImage;
   open(engine: SqlEngine, label: string): Promise<DbHandle>;
@@ -81,7 +80,6 @@ export async function loadSide(ctx: CliContext, target: Target, opts: { signal?:
   const loaded = await loadTarget(ctx, target, { signal: opts.signal, hash: false });
   return {
     target,
-    container: loaded.container,
     stamp: loaded.snapshot.stamp,
     image: loaded.snapshot.bytes,
     open: (engine, label) => engine.open(loaded.snapshot, label),

@@ -12,7 +12,6 @@
  */
 import * as net from 'node:net';
 import { cancelled } from './errors';
-import type { DockerConnection } from './dockerConnection';
 
 /** Largest status line + headers we accept: the engine sends a few hundred bytes. */
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -33,12 +32,6 @@ export interface ArchiveBody {
   on(event: string, listener: (...args: never[]) => void): this;
   off(event: string, listener: (...args: never[]) => void): this;
   destroy(): void;
-}
-
-/** The socket path when this connection can take the direct route (a local unix socket), else undefined. */
-export function directSocketPath(conn: Pick<DockerConnection, 'endpoint'>): string | undefined {
-  const socketPath = (conn.endpoint.options as { socketPath?: unknown }).socketPath;
-  return conn.endpoint.kind === 'unix' && typeof socketPath === 'string' ? socketPath : undefined;
 }
 
 /**

@@ -2,9 +2,8 @@
 import type Dockerode from 'dockerode';
 import { CdbError } from './errors';
 import type { ContainerInfo } from './types';
-import { DockerConnection, engineError } from './dockerConnection';
+import { DockerConnection, directSocketPath, engineError } from './dockerConnection';
 import { classifyMounts } from './mounts';
-import { directSocketPath } from './archiveSocket';
 import { engineRequest, versioned } from './engineRequest';
 import { resolveDatabasePath } from './databasePath';
 

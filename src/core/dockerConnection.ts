@@ -8,7 +8,6 @@ import type * as net from 'net';
 import type Dockerode from 'dockerode';
 import { CdbError, errorLine } from './errors';
 import { EndpointOptions, EngineEndpoint, resolveEndpoint } from './dockerEndpoint';
-import { directSocketPath } from './archiveSocket';
 import { engineRequest } from './engineRequest';
 
 export interface DockerConnection {
@@ -81,6 +80,12 @@ export async function connect(opts: ConnectOptions = {}): Promise<DockerConnecti
     apiVersion,
     engineVersion: version?.Version ?? 'unknown',
   };
+}
+
+/** The socket path when this connection can take the direct route (a local unix socket), else undefined. */
+export function directSocketPath(conn: Pick<DockerConnection, 'endpoint'>): string | undefined {
+  const socketPath = (conn.endpoint.options as { socketPath?: unknown }).socketPath;
+  return conn.endpoint.kind === 'unix' && typeof socketPath === 'string' ? socketPath : undefined;
 }
 
 /** min(engine, ours), raised to the engine's minimum; ours when the engine does not say. */
