@@ -28,7 +28,7 @@ const stubBuildkit = {
 
 /**
  * dockerode (with ssh2, ~70% of the bundle) goes in its own file, dist/dockerode.js, required on
- * the first connection to an engine (core/dockerConnection.ts loadDockerode). Every CLI start and
+ * the first connection to an engine (core/docker/connection.ts loadDockerode). Every CLI start and
  * every extension activation then parses ~350 KB instead of ~1.3 MB, and `diff` / `query` of
  * host files never load it at all.
  */
@@ -60,7 +60,7 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerodeApart] },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [dockerodeApart] },
   { entryPoints: [require.resolve('dockerode')], outfile: 'dist/dockerode.js', plugins: [stubBuildkit] },
-  { entryPoints: ['src/core/sqlWorker.ts'], outfile: 'dist/sqlWorker.js' },
+  { entryPoints: ['src/core/sqlEngine/sqlWorker.ts'], outfile: 'dist/sqlWorker.js' },
 ];
 
 function copyWasm() {

@@ -178,8 +178,8 @@ async function benchQuery(results) {
   // The same query as the extension runs it: the snapshot already open in the engine's worker,
   // while this thread keeps serving events. The event-loop delay during the query is what a
   // VS Code user would feel (target: under 50 ms), the query time what they wait for.
-  const { SqlEngine } = require(path.join(root, 'out', 'src', 'core', 'sqlEngine.js'));
-  const { snapshotFromFile } = require(path.join(root, 'out', 'src', 'core', 'fileSnapshot.js'));
+  const { SqlEngine } = require(path.join(root, 'out', 'src', 'core', 'sqlEngine', 'index.js'));
+  const { snapshotFromFile } = require(path.join(root, 'out', 'src', 'core', 'snapshot', 'index.js'));
   const { monitorEventLoopDelay } = require('perf_hooks');
   const engine = new SqlEngine({ workerPath: path.join(root, 'dist', 'sqlWorker.js') });
   const db = await engine.open(await snapshotFromFile(file));

@@ -1,4 +1,4 @@
-import { connect, type DockerConnection } from '../core/dockerConnection';
+import { connectEngine, type ContainerEngine } from '../core/docker';
 import { SqlEngine } from '../core/sqlEngine';
 import { CdbError } from '../core/errors';
 
@@ -11,7 +11,7 @@ export interface Output {
  * never connects, and one that never opens a database never starts the sql.js worker.
  */
 export class CliContext {
-  private connection?: Promise<DockerConnection>;
+  private connection?: Promise<ContainerEngine>;
   private sqlEngine?: SqlEngine;
   /** Fires on Ctrl-C, so a long pull stops cleanly instead of leaving a half-written file. */
   readonly abort = new AbortController();
@@ -31,8 +31,9 @@ export class CliContext {
     this.stderr.write(line + '\n');
   }
 
-  docker(): Promise<DockerConnection> {
-    this.connection ??= connect({ dockerHost: this.globals.host, dockerHostLabel: '--host', context: this.globals.context, env: this.env });
+  /** The container engine per --host / --context / the environment, connected on first use. */
+  docker(): Promise<ContainerEngine> {
+    this.connection ??= connectEngine({ dockerHost: this.globals.host, dockerHostLabel: '--host', context: this.globals.context, env: this.env });
     return this.connection;
   }
 

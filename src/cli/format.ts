@@ -1,16 +1,4 @@
-/** Plain-text rendering for the terminal: aligned columns, sizes, one style for every command. */
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-}
+/** Plain-text rendering for the terminal: aligned columns, one style for every command. */
 
 /** Control characters from untrusted data would move the cursor or recolour the terminal. */
 export function printable(text: string): string {

@@ -1,8 +1,7 @@
-import { findContainer } from '../core/containerDiscovery';
-import { fileOnDemand, snapshotFromFile } from '../core/fileSnapshot';
-import type { PageImage } from '../core/diff/pagePair';
+import { fileOnDemand, snapshotFromFile } from '../core/snapshot';
+import type { PageImage } from '../core/diff';
 import type { DbHandle, SqlEngine } from '../core/sqlEngine';
-import { pullSnapshot } from '../core/snapshot';
+import { pullContainerDatabase } from '../core/inspect';
 import { CdbError } from '../core/errors';
 import type { ContainerInfo, PullOptions, Snapshot, SnapshotStamp } from '../core/types';
 import type { CliContext } from './context';
@@ -38,16 +37,9 @@ export async function loadTarget(ctx: CliContext, target: Target, opts: { pathOv
   if (target.kind === 'file') {
     return { target, snapshot: await snapshotFromFile(target.path, { maxBytes, signal: opts.signal, hash: opts.hash }) };
   }
-  const conn = await ctx.docker();
-  const container = await findContainer(conn, target.name, { databasePath: target.path ?? opts.pathOverride });
-  const location = container.database;
-  if (location.unsupported) {
-    throw new CdbError(
-      'UNSUPPORTED_DATABASE',
-      `Container '${container.name}' uses a ${location.unsupported.kind} database (DATABASE_URL), which this tool cannot open; it reads SQLite files only.`,
-    );
-  }
-  const snapshot = await pullSnapshot(conn, container, location.path, { maxBytes, signal: opts.signal, freeze: ctx.globals.freeze, hash: opts.hash });
+  const engine = await ctx.docker();
+  const container = await engine.findContainer(target.name, { databasePath: target.path ?? opts.pathOverride });
+  const snapshot = await pullContainerDatabase(engine, container, { maxBytes, signal: opts.signal, freeze: ctx.globals.freeze, hash: opts.hash });
   return { target, container, snapshot };
 }
 

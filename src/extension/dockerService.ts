@@ -4,7 +4,7 @@
  * imported on first use so that activation loads neither dockerode nor sql.js.
  */
 import * as vscode from 'vscode';
-import type { DockerConnection } from '../core/dockerConnection';
+import type { ContainerEngine } from '../core/docker';
 import { CdbError } from '../core/errors';
 import type { ContainerInfo } from '../core/types';
 import { readSettings } from './settings';
@@ -25,7 +25,7 @@ export class DockerService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private current: EngineState = { kind: 'idle' };
-  private conn: Promise<DockerConnection> | undefined;
+  private conn: Promise<ContainerEngine> | undefined;
   private watcher: { dispose(): void } | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -73,17 +73,17 @@ export class DockerService implements vscode.Disposable {
     return this.running;
   }
 
-  /** The live connection, made on first need (pulls use it too). */
-  connection(): Promise<DockerConnection> {
+  /** The engine, connected on first need (pulls use it too). */
+  connection(): Promise<ContainerEngine> {
     if (!this.conn) {
       const gen = this.generation;
       const s = readSettings();
-      this.conn = import('../core/dockerConnection').then(({ connect }) => connect({ dockerHost: s.dockerHost, context: s.dockerContext }));
+      this.conn = import('../core/docker').then(({ connectEngine }) => connectEngine({ dockerHost: s.dockerHost, context: s.dockerContext }));
       this.conn.then(
         (c) => {
           if (gen !== this.generation) return;
-          this.log.info(`Connected to the Docker engine at ${c.endpoint.description} (engine ${c.engineVersion}, API ${c.apiVersion})`);
-          void this.watch(c, gen);
+          this.log.info(`Connected to the Docker engine at ${c.description} (engine ${c.version}, API ${c.apiVersion})`);
+          this.watch(c, gen);
         },
         () => {
           if (gen === this.generation) this.conn = undefined;
@@ -113,14 +113,13 @@ export class DockerService implements vscode.Disposable {
     if (this.current.kind !== 'ready') this.setState({ kind: 'loading' }, false);
     const s = readSettings();
     try {
-      const conn = await this.connection();
-      const { listContainers } = await import('../core/containerDiscovery');
-      const containers = await listContainers(conn, { all: s.showAllContainers, databasePath: s.databasePath });
+      const engine = await this.connection();
+      const containers = await engine.listContainers({ all: s.showAllContainers, databasePath: s.databasePath });
       containers.sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name));
       // Events for unrelated containers, or a Retry that finds nothing new, must not redraw the
       // view: a refresh while the view is expanding a node leaves that node spinning in VS Code.
       const unchanged = this.current.kind === 'ready' && JSON.stringify(this.current.containers) === JSON.stringify(containers);
-      this.setState({ kind: 'ready', containers, endpoint: conn.endpoint.description }, !unchanged);
+      this.setState({ kind: 'ready', containers, endpoint: engine.description }, !unchanged);
     } catch (err) {
       const error = asEngineError(err);
       this.log.error(`Listing containers failed: ${error.code}: ${error.message}`);
@@ -130,12 +129,10 @@ export class DockerService implements vscode.Disposable {
     }
   }
 
-  private async watch(conn: DockerConnection, gen: number): Promise<void> {
-    const { watchContainerEvents } = await import('../core/dockerEvents');
+  private watch(engine: ContainerEngine, gen: number): void {
     if (gen !== this.generation) return;
     this.watcher?.dispose();
-    this.watcher = watchContainerEvents(
-      conn,
+    this.watcher = engine.watchEvents(
       (e) => {
         if (!LIST_ACTIONS.has(e.action)) return;
         this.log.debug(`Docker event: ${e.action} ${e.name || e.id.slice(0, 12)}`);

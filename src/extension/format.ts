@@ -4,14 +4,6 @@ export function formatMB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)}`;
 }
 
-/** 3.2 MB, 812 KB, 17 B */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024 * 1024)).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
-
 /** 12:03 (local time) for today, else 2026-11-24 12:03. */
 export function formatClock(iso: string, now = new Date()): string {
   const d = new Date(iso);
@@ -22,11 +14,6 @@ export function formatClock(iso: string, now = new Date()): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
-/** postgresql://user:secret@host/db → postgresql://user:•••@host/db: a URL's password is never shown. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:•••@');
 }
 
 function pad(n: number): string {

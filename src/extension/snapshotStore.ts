@@ -5,11 +5,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CdbError } from '../core/errors';
 import type { DbHandle, SqlEngine } from '../core/sqlEngine';
 import type { ContainerInfo, PullProgress, QueryResult, SchemaInfo, Snapshot, SqlValue } from '../core/types';
 import type { DockerService } from './dockerService';
-import { formatSize, redactUrl } from './format';
+import { formatByteSize } from '../core/byteSize';
 import { readSettings } from './settings';
 
 export interface DatabaseEntry {
@@ -92,47 +91,28 @@ export class SnapshotStore implements vscode.Disposable {
   }
 
   private async doPull(container: ContainerInfo, req: PullRequest): Promise<DatabaseEntry> {
-    const loc = container.database;
-    if (loc.unsupported) {
-      throw new CdbError(
-        'UNSUPPORTED_DATABASE',
-        `${container.name} uses ${loc.unsupported.kind} (DATABASE_URL=${redactUrl(loc.unsupported.url)}); only SQLite databases can be inspected.`,
-      );
-    }
-    if (!loc.path) throw new CdbError('FILE_NOT_FOUND', `No database path is known for ${container.name}: set containerDb.databasePath.`);
     const settings = readSettings();
     const started = Date.now();
-    const conn = await this.docker.connection();
-    const { pullSnapshot, withSha256 } = await import('../core/snapshot');
-    const pulled = await pullSnapshot(conn, container, loc.path, { maxBytes: settings.maxDatabaseBytes, onProgress: req.onProgress, signal: req.signal, freeze: req.freeze ?? settings.freezeWhileCopying, hash: 'later' });
-    const pullMs = Date.now() - started;
-    // The SHA-256 was taken while the file streamed in; over a WAL-replayed image it is taken
-    // while the worker opens it and counts rows, not before.
-    const hashed = withSha256(pulled, req.signal);
-    hashed.catch(() => undefined);
-    const engine = await this.engine();
-    const db = await engine.open(pulled, `${container.name}:${loc.path}`);
-    let schema: SchemaInfo;
-    let snapshot: Snapshot;
-    try {
-      const { readSchema } = await import('../core/schema');
-      schema = await readSchema(engine, db, { countRows: true, signal: req.signal, image: pulled.bytes });
-      snapshot = await hashed;
-    } catch (err) {
-      await engine.close(db).catch(() => undefined);
-      throw err;
-    }
-    const entry: DatabaseEntry = { containerId: container.id, containerName: container.name, path: loc.path, snapshot, db, schema, pullMs };
+    const engine = await this.docker.connection();
+    const { openContainerDatabase } = await import('../core/inspect');
+    const opened = await openContainerDatabase(engine, await this.engine(), container, {
+      maxBytes: settings.maxDatabaseBytes,
+      onProgress: req.onProgress,
+      signal: req.signal,
+      freeze: req.freeze ?? settings.freezeWhileCopying,
+    });
+    const { snapshot, db, schema, pullMs, path: dbPath } = opened;
+    const entry: DatabaseEntry = { containerId: container.id, containerName: container.name, path: dbPath, snapshot, db, schema, pullMs };
     const previous = this.entries.get(container.id);
     this.entries.set(container.id, entry);
     if (previous) await this.closeQuietly(previous);
     const st = snapshot.stamp;
     this.log.info(
-      `Pulled ${container.name}:${loc.path}: ${st.size} bytes (${formatSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
+      `Pulled ${container.name}:${dbPath}: ${st.size} bytes (${formatByteSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
         `WAL frames applied ${st.walFramesApplied}, journal ${st.journal}, attempts ${st.attempts}, sha256 ${st.sha256?.slice(0, 12) ?? 'not computed'}, ` +
         `${schema.tables.length} tables, total ${Date.now() - started} ms`,
     );
-    for (const w of st.warnings) this.log.warn(`${container.name}:${loc.path}: ${w}`);
+    for (const w of st.warnings) this.log.warn(`${container.name}:${dbPath}: ${w}`);
     return entry;
   }
 

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DatabaseDiff } from '../../src/core/diff/types';
+import type { DatabaseDiff } from '../../src/core/diff';
 import type { Divergence } from '../../src/extension/divergence/divergence';
 import type { ContainerDbApi } from '../../src/extension/extension';
 import type { TreeNode } from '../../src/extension/treeItems/treeNode';

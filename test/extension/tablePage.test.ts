@@ -1,4 +1,4 @@
-// Keyset paging (src/core/tablePage.ts) on a 500,000-row table, in the extension host where the
+// Keyset paging (src/core/sqlEngine/tablePage.ts) on a 500,000-row table, in the extension host where the
 // grid runs it: the last page comes from ORDER BY … DESC LIMIT n, and every page must equal what
 // sqlite3 returns for the same rows by position. Also WITHOUT ROWID tables (composite primary key,
 // row-value comparison) and a table whose column is named "rowid".
@@ -7,10 +7,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { snapshotFromFile } from '../../src/core/fileSnapshot';
-import { readSchema } from '../../src/core/schema';
+import { snapshotFromFile } from '../../src/core/snapshot';
+import { readSchema } from '../../src/core/sqlEngine';
 import { DbHandle, SqlEngine } from '../../src/core/sqlEngine';
-import { Page, pageKeyFor, readPage } from '../../src/core/tablePage';
+import { Page, pageKeyFor, readPage } from '../../src/core/sqlEngine';
 import type { SqlValue, TableInfo } from '../../src/core/types';
 
 const ROWS = 500_000;

@@ -10,8 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isCdbError } from '../../src/core/errors';
-import { connect, DockerConnection } from '../../src/core/dockerConnection';
-import { findContainer, formatPorts, listContainers } from '../../src/core/containerDiscovery';
+import { connect, DockerConnection } from '../../src/core/docker';
+import { formatPorts } from '../../src/core/docker';
+import { findContainer, listContainers } from '../../src/core/docker/discovery';
 import type { ContainerInfo } from '../../src/core/types';
 import { createOpenWebuiContainer, docker, ensureFixtureImage, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
 

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { CdbError, ErrorCode, isCdbError } from '../../src/core/errors';
-import { connect, DockerConnection, engineError } from '../../src/core/dockerConnection';
-import { listContainers } from '../../src/core/containerDiscovery';
-import { watchContainerEvents, ContainerEvent } from '../../src/core/dockerEvents';
+import { connect, DockerConnection, engineError } from '../../src/core/docker';
+import { listContainers } from '../../src/core/docker/discovery';
+import { watchContainerEvents, ContainerEvent } from '../../src/core/docker/events';
 import { createOpenWebuiContainer, docker, ensureFixtureImage, removeByPrefix } from '../support/dockerFixtures';
 
 const P = 'cdbt-b-err-';
@@ -111,7 +111,7 @@ describe('engine errors (real failures)', function () {
     }
     // The engine socket is root:docker 0660, so `nobody` gets a real EACCES from connect(2).
     const script = `
-      const { connect } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/dockerConnection.js'))});
+      const { connect } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/docker/connection.js'))});
       connect({ dockerHost: 'unix://${ENGINE_SOCKET}', env: {} }).then(
         () => console.log(JSON.stringify({ code: 'CONNECTED' })),
         (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`;

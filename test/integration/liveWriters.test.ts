@@ -30,7 +30,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import { connect, DockerConnection } from '../../src/core/dockerConnection';
+import { connect, dockerEngine, DockerConnection } from '../../src/core/docker';
 import { isCdbError } from '../../src/core/errors';
 import { MID_WRITE_WARNING, ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import { sqlite3Cli } from '../support/sqliteFixtures';
@@ -230,7 +230,7 @@ describe('live writers: consecutive pulls while sqlite3 commits ~1,000 rows/s (r
       const t0 = performance.now();
       let snap;
       try {
-        snap = await pullSnapshot(conn, ref, DB, { freeze });
+        snap = await pullSnapshot(dockerEngine(conn), ref, DB, { freeze });
       } catch (err) {
         // A pull may give up (the writer kept moving the file past the retries); it must then say
         // so with a CdbError rather than hand over a snapshot. Anything else fails the test.

@@ -10,12 +10,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import { connect, DockerConnection } from '../../src/core/dockerConnection';
-import { pullFile, statPath } from '../../src/core/archivePull';
+import { connect, dockerEngine, DockerConnection } from '../../src/core/docker';
+import { pullFile, statPath } from '../../src/core/docker/archive';
 import { ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
-import { snapshotFromFile } from '../../src/core/fileSnapshot';
-import { readSingleFileTar } from '../../src/core/tarReader';
-import { sha256Hex } from '../../src/core/sharedBytes';
+import { snapshotFromFile } from '../../src/core/snapshot';
+import { readSingleFileTar } from '../../src/core/docker/tarReader';
+import { sha256Hex } from '../../src/core/bytes';
 import { isCdbError } from '../../src/core/errors';
 import type { PullProgress, Snapshot } from '../../src/core/types';
 import { makeWalFixture, sqlite3Cli, sqlite3View, sqlJsDump } from '../support/sqliteFixtures';
@@ -80,7 +80,7 @@ describe('pull a database out of a container (real engine)', function () {
 
   it('pulls webui.db from a running container: same bytes and rows as the original, every stamp field filled', async () => {
     const progress: PullProgress[] = [];
-    const snap = await pullSnapshot(conn, container(RUNNING), DB, { onProgress: (p) => progress.push(p) });
+    const snap = await pullSnapshot(dockerEngine(conn), container(RUNNING), DB, { onProgress: (p) => progress.push(p) });
     assertSameAsHost(snap);
     assert.ok(snap.bytes.buffer instanceof SharedArrayBuffer);
     const s = snap.stamp;
@@ -105,14 +105,14 @@ describe('pull a database out of a container (real engine)', function () {
   it('pulls from a stopped container', async () => {
     const state = await docker(['inspect', '-f', '{{.State.Status}}', STOPPED], { check: true });
     assert.equal(state.stdout.trim(), 'exited');
-    assertSameAsHost(await pullSnapshot(conn, container(STOPPED), DB));
+    assertSameAsHost(await pullSnapshot(dockerEngine(conn), container(STOPPED), DB));
   });
 
   it('follows symbolic links (relative, and a chain through another link)', async () => {
     const link = await statPath(conn, RUNNING, `${DATA}/link.db`);
     assert.ok(link?.isSymlink);
-    assertSameAsHost(await pullSnapshot(conn, container(RUNNING), `${DATA}/link.db`));
-    assertSameAsHost(await pullSnapshot(conn, container(RUNNING), `${DATA}/link2.db`));
+    assertSameAsHost(await pullSnapshot(dockerEngine(conn), container(RUNNING), `${DATA}/link.db`));
+    assertSameAsHost(await pullSnapshot(dockerEngine(conn), container(RUNNING), `${DATA}/link2.db`));
   });
 
   it('stats a file, a directory and a missing path', async () => {
@@ -126,19 +126,19 @@ describe('pull a database out of a container (real engine)', function () {
   });
 
   it('a missing file is FILE_NOT_FOUND, naming the container and the setting', async () => {
-    const err = await rejection(pullSnapshot(conn, container(RUNNING), `${DATA}/nope.db`));
+    const err = await rejection(pullSnapshot(dockerEngine(conn), container(RUNNING), `${DATA}/nope.db`));
     assert.ok(isCdbError(err, 'FILE_NOT_FOUND'), String(err));
     assert.equal(err.message, `${DATA}/nope.db does not exist in container '${RUNNING}'. Set the path with --path / containerDb.databasePath.`);
   });
 
   it('a directory is NOT_A_FILE', async () => {
-    const err = await rejection(pullSnapshot(conn, container(RUNNING), `${DATA}/adir`));
+    const err = await rejection(pullSnapshot(dockerEngine(conn), container(RUNNING), `${DATA}/adir`));
     assert.ok(isCdbError(err, 'NOT_A_FILE'), String(err));
     assert.doesNotMatch(err.message, /\n/);
   });
 
   it('a symbolic link loop is NOT_A_FILE', async () => {
-    const err = await rejection(pullSnapshot(conn, container(RUNNING), `${DATA}/loop-a`));
+    const err = await rejection(pullSnapshot(dockerEngine(conn), container(RUNNING), `${DATA}/loop-a`));
     assert.ok(isCdbError(err, 'NOT_A_FILE'), String(err));
   });
 
@@ -150,13 +150,13 @@ describe('pull a database out of a container (real engine)', function () {
     try {
       const watched = await connect({ dockerHost: proxy.dockerHost, env: {} });
       let progressCalls = 0;
-      const err = await rejection(pullSnapshot(watched, container(RUNNING), DB, { maxBytes: size - 1, onProgress: () => progressCalls++ }));
+      const err = await rejection(pullSnapshot(dockerEngine(watched), container(RUNNING), DB, { maxBytes: size - 1, onProgress: () => progressCalls++ }));
       assert.ok(isCdbError(err, 'TOO_LARGE'), String(err));
       assert.match(err.message, /^webui\.db is .* over the .* limit \(containerDb\.maxDatabaseSize \/ --max-size\)/);
       assert.equal(proxy.archiveGets, 0);
       assert.equal(progressCalls, 0);
       // The same connection does pull when the limit allows: the count sees real requests.
-      await pullSnapshot(watched, container(RUNNING), DB);
+      await pullSnapshot(dockerEngine(watched), container(RUNNING), DB);
       assert.ok(proxy.archiveGets > 0);
     } finally {
       await proxy.stop();
@@ -167,7 +167,7 @@ describe('pull a database out of a container (real engine)', function () {
     const ac = new AbortController();
     const seen: number[] = [];
     const err = await rejection(
-      pullSnapshot(conn, container(RUNNING), `${DATA}/big.db`, {
+      pullSnapshot(dockerEngine(conn), container(RUNNING), `${DATA}/big.db`, {
         signal: ac.signal,
         onProgress: (p) => {
           seen.push(p.bytesSoFar);
@@ -181,7 +181,7 @@ describe('pull a database out of a container (real engine)', function () {
   });
 
   it('an unknown container is CONTAINER_NOT_FOUND', async () => {
-    const err = await rejection(pullSnapshot(conn, container(`${PREFIX}-no-such`), DB));
+    const err = await rejection(pullSnapshot(dockerEngine(conn), container(`${PREFIX}-no-such`), DB));
     assert.ok(isCdbError(err, 'CONTAINER_NOT_FOUND'), String(err));
     const err2 = await rejection(pullFile(conn, `${PREFIX}-no-such`, DB));
     assert.ok(isCdbError(err2, 'CONTAINER_NOT_FOUND'), String(err2));
@@ -205,7 +205,7 @@ describe('pull a database out of a container (real engine)', function () {
       assert.equal(tcp.endpoint.kind, 'tcp');
       assert.equal((await statPath(tcp, RUNNING, `${DATA}/link.db`))?.isSymlink, true);
       assert.equal(await statPath(tcp, RUNNING, `${DATA}/nope.db`), null);
-      assertSameAsHost(await pullSnapshot(tcp, container(RUNNING), `${DATA}/link.db`));
+      assertSameAsHost(await pullSnapshot(dockerEngine(tcp), container(RUNNING), `${DATA}/link.db`));
     } finally {
       server.close();
     }

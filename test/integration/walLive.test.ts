@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import { connect, DockerConnection } from '../../src/core/dockerConnection';
-import { pullFile, statPath } from '../../src/core/archivePull';
+import { connect, dockerEngine, DockerConnection } from '../../src/core/docker';
+import { pullFile, statPath } from '../../src/core/docker/archive';
 import { ROLLED_BACK_NOTE, pullSnapshot } from '../../src/core/snapshot';
 import type { Snapshot } from '../../src/core/types';
 import { sqlite3Cli, sqlite3View, sqlJsDump } from '../support/sqliteFixtures';
@@ -103,7 +103,7 @@ describe('pull while sqlite3 writes inside the container (real engine)', functio
       const wal = await statPath(conn, name, `${DB}-wal`);
       assert.ok(wal && wal.size > 32, `-wal: ${JSON.stringify(wal)}`);
 
-      const snap = await pullSnapshot(conn, ref(name), DB);
+      const snap = await pullSnapshot(dockerEngine(conn), ref(name), DB);
       assert.equal(snap.stamp.journal, 'wal');
       assert.ok(snap.stamp.walFramesApplied > 0);
       assert.equal(snap.stamp.sha256, createHash('sha256').update(snap.bytes).digest('hex'), 'the digest of the image with the WAL applied');
@@ -153,7 +153,7 @@ describe('pull while sqlite3 writes inside the container (real engine)', functio
     try {
       await waitFor(async () => Number(await sqliteInContainer(name, "SELECT count(*) FROM chat WHERE user_id = 'busy';")) > 5);
       before = Number(await sqliteInContainer(name, 'SELECT count(*) FROM chat;'));
-      snap = await pullSnapshot(conn, ref(name), DB);
+      snap = await pullSnapshot(dockerEngine(conn), ref(name), DB);
       after = Number(await sqliteInContainer(name, 'SELECT count(*) FROM chat;'));
     } finally {
       // The writer would keep two cores busy for the rest of the suite.
@@ -194,7 +194,7 @@ describe('pull while sqlite3 writes inside the container (real engine)', functio
       const locked = await dockerExec(name, ['sqlite3', DB, 'SELECT count(*) FROM chat;']);
       assert.match(locked.stderr, /locked/);
 
-      const snap = await pullSnapshot(conn, ref(name), DB);
+      const snap = await pullSnapshot(dockerEngine(conn), ref(name), DB);
       assert.equal(snap.stamp.journal, 'hot-journal');
       assert.deepEqual(snap.stamp.warnings, [ROLLED_BACK_NOTE]);
       assert.equal(countIn(snap.bytes), INITIAL_ROWS);

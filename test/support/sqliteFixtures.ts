@@ -263,7 +263,7 @@ function sqlString(s: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The WAL format read independently of src/core/walReplay.ts, for crafting and inspecting frames.
+// The WAL format read independently of src/core/sqlite/walReplay.ts, for crafting and inspecting frames.
 // https://www.sqlite.org/fileformat2.html#walformat
 
 export const WAL_HEADER_BYTES = 32;

@@ -4,7 +4,7 @@
  * real engine's answers are checked in test/integration/pull.test.ts.
  */
 import * as assert from 'node:assert/strict';
-import { BodyDecoder, HeadParser } from '../../src/core/archiveSocket';
+import { BodyDecoder, HeadParser } from '../../src/core/docker/archiveSocket';
 
 /** A small deterministic generator: splits are different in every case, the same in every run. */
 function rng(seed: number): () => number {

@@ -1,5 +1,5 @@
 /**
- * Row counts read off the b-tree pages (src/core/btreeCount.ts), checked against Debian's sqlite3
+ * Row counts read off the b-tree pages (src/core/sqlite/btreeCount.ts), checked against Debian's sqlite3
  * `count(*)` on the same files: rowid tables of one page and of several levels, WITHOUT ROWID
  * tables (index b-trees, whose interior cells are rows too), overflowing rows, page sizes 512 and
  * 65536, auto-vacuum (pointer-map pages), a freelist after deletes, empty tables. Then readSchema
@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { countBtreeEntries } from '../../src/core/btreeCount';
-import { readSchema } from '../../src/core/schema';
+import { countBtreeEntries } from '../../src/core/sqlite';
+import { readSchema } from '../../src/core/sqlEngine';
 import { SqlEngine } from '../../src/core/sqlEngine';
 import { sqlite3Text as sqlite3 } from '../support/sqliteFixtures';
 

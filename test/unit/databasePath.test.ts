@@ -1,6 +1,6 @@
 /** resolveDatabasePath: every way Open WebUI can be told where its database is. */
 import * as assert from 'node:assert/strict';
-import { resolveDatabasePath, parseDatabaseUrl, redactUrl } from '../../src/core/databasePath';
+import { resolveDatabasePath, parseDatabaseUrl, redactUrl } from '../../src/core/docker';
 import type { MountInfo } from '../../src/core/types';
 
 const DATA_VOLUME: MountInfo = { kind: 'volume', source: 'open-webui', destination: '/app/backend/data', readOnly: false, isolatedFromHost: true };

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isCdbError } from '../../src/core/errors';
-import { resolveEndpoint } from '../../src/core/dockerEndpoint';
+import { resolveEndpoint } from '../../src/core/docker';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cdbt-b-endpoint-'));

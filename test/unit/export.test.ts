@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { toCsv, toJson, toMarkdown, uniqueKeys } from '../../src/core/queries/export';
+import { toCsv, toJson, toMarkdown, uniqueKeys } from '../../src/core/queries';
 import { SqlEngine } from '../../src/core/sqlEngine';
 import type { QueryResult } from '../../src/core/types';
 

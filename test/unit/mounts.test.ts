@@ -1,6 +1,6 @@
 /** classifyMounts and mountFor over `docker inspect` Mounts entries as docker.io 20.10 prints them. */
 import * as assert from 'node:assert/strict';
-import { classifyMounts, mountFor } from '../../src/core/mounts';
+import { classifyMounts, mountFor } from '../../src/core/docker';
 import type { MountInfo } from '../../src/core/types';
 
 // Shapes copied from `docker inspect` of real containers (volume, bind, tmpfs).

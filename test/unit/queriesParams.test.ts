@@ -1,10 +1,10 @@
 /** Named parameters, their defaults from an injected clock, user-defined entries, the write guard. */
 import * as assert from 'node:assert/strict';
 import { isCdbError } from '../../src/core/errors';
-import { builtinQueries } from '../../src/core/queries/catalogue';
-import { coerceParam, firstOfMonth, inferParam, paramNames, parseAssignment, resolveParams, scanParams, today } from '../../src/core/queries/params';
-import { validateUserQueries } from '../../src/core/queries/quickQuery';
-import { assertReadOnly, classifyStatement } from '../../src/core/queries/readOnlyGuard';
+import { builtinQueries } from '../../src/core/queries';
+import { coerceParam, firstOfMonth, inferParam, paramNames, parseAssignment, resolveParams, scanParams, today } from '../../src/core/queries';
+import { validateUserQueries } from '../../src/core/queries';
+import { assertReadOnly, classifyStatement } from '../../src/core/queries';
 
 const usage = (re: RegExp) => (err: unknown) => isCdbError(err, 'USAGE') && re.test(err.message);
 

@@ -1,6 +1,6 @@
 /** Pairing two results of the same query: the rules of sideBySide.ts, on hand-made results. */
 import * as assert from 'node:assert/strict';
-import { compareResults, sameValue } from '../../src/core/queries/sideBySide';
+import { compareResults, sameValue } from '../../src/core/queries';
 import type { QueryResult, SqlValue } from '../../src/core/types';
 
 const result = (columns: string[], rows: SqlValue[][]): QueryResult => ({ columns, rows, truncated: false });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isCdbError } from '../../src/core/errors';
-import { countRows, readSchema } from '../../src/core/schema';
+import { countRows, readSchema } from '../../src/core/sqlEngine';
 import { SqlEngine } from '../../src/core/sqlEngine';
 import type { SchemaInfo } from '../../src/core/types';
 

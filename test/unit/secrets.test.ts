@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runMain } from '../support/cli';
 import { isCdbError } from '../../src/core/errors';
-import { compareResults } from '../../src/core/queries/sideBySide';
+import { compareResults } from '../../src/core/queries';
 import {
   DEFAULT_SECRET_COLUMN_PATTERN,
   maskCell,

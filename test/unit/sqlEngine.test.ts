@@ -1,6 +1,6 @@
 /**
  * SqlEngine against databases written by the sqlite3 shell, with sqlite3 as the reference for
- * every value. The worker is the real one (out/src/core/sqlWorker.js), running the real sql.js.
+ * every value. The worker is the real one (out/src/core/sqlEngine/sqlWorker.js), running the real sql.js.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,10 +11,10 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import initSqlJs from 'sql.js';
 import { isCdbError } from '../../src/core/errors';
-import { fileOnDemand } from '../../src/core/fileSnapshot';
+import { fileOnDemand } from '../../src/core/snapshot';
 import { SqlEngine, type DbHandle } from '../../src/core/sqlEngine';
-import { OwnedBytes, isBlankSql } from '../../src/core/sqlWorker';
-import { blockedWriteMessage } from '../../src/core/workerProtocol';
+import { OwnedBytes, isBlankSql } from '../../src/core/sqlEngine/sqlWorker';
+import { blockedWriteMessage } from '../../src/core/sqlEngine';
 import type { SqlValue } from '../../src/core/types';
 
 const SLOW_QUERY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c';

@@ -1,7 +1,7 @@
 /** quoteIdent / quoteString / qualified, checked by the sqlite3 shell parsing what they produce. */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { qualified, quoteIdent, quoteString } from '../../src/core/sqlIdent';
+import { qualified, quoteIdent, quoteString } from '../../src/core/sqlite';
 
 const NAMES = ['plain', 'we"ird', '""', '[br]', '`tick`', 'sp ace', 'select', 'from', "o'neil", '表格 ünï ✓', '-- not a comment', 'a;b', 'x"; DROP TABLE t; --'];
 

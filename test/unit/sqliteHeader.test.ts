@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { isHotJournal, looksEncrypted, parseSqliteHeader } from '../../src/core/sqliteHeader';
+import { isHotJournal, looksEncrypted, parseSqliteHeader } from '../../src/core/sqlite';
 import { isCdbError } from '../../src/core/errors';
 import { makeJournalFixture, makeTempDir, sqlite3Cli, writeFile } from '../support/sqliteFixtures';
 import { Rng } from '../support/mutators';

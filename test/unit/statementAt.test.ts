@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { splitStatements, statementAt } from '../../src/core/statementAt';
+import { splitStatements, statementAt } from '../../src/core/sqlite';
 
 /** sqlite3_complete() for each text. */
 function complete(texts: string[]): boolean[] {

@@ -13,7 +13,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readSingleFileTar, TarEntry } from '../../src/core/tarReader';
+import { readSingleFileTar, TarEntry } from '../../src/core/docker/tarReader';
 import { isCdbError } from '../../src/core/errors';
 import { makeTempDir } from '../support/sqliteFixtures';
 

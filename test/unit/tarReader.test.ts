@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { readSingleFileTar, TarEntry } from '../../src/core/tarReader';
+import { readSingleFileTar, TarEntry } from '../../src/core/docker/tarReader';
 import { isCdbError } from '../../src/core/errors';
 import { makeTempDir } from '../support/sqliteFixtures';
 import { Rng, randomChunks } from '../support/mutators';

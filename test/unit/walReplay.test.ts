@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import { applyWal } from '../../src/core/walReplay';
+import { applyWal } from '../../src/core/sqlite';
 import { isCdbError } from '../../src/core/errors';
 import {
   WalStep,

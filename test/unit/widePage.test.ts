@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
-import { readPage } from '../../src/core/tablePage';
+import { readPage } from '../../src/core/sqlEngine';
 import type { ColumnInfo, SqlValue } from '../../src/core/types';
 
 const COLUMNS = 2000;

@@ -1,12 +1,14 @@
 import { diffDatabases, diffSqlStatements, type DatabaseDiff, type TableDiff } from '../../core/diff';
-import { pagePair } from '../../core/diff/pagePair';
+import { pagePair } from '../../core/diff';
 import { CdbError, errorLine, isCdbError } from '../../core/errors';
 import { secretPolicy, type SecretPolicy } from '../../core/secrets';
 import type { DbHandle, SqlEngine } from '../../core/sqlEngine';
 import type { SnapshotStamp } from '../../core/types';
 import type { CliCommand } from '../command';
 import type { CliContext } from '../context';
-import { formatBytes, json, printable, table } from '../format';
+import { json, printable, table } from '../format';
+import { formatByteSize } from '../../core/byteSize';
+import { stampJson } from '../stampJson';
 import { loadSide, parseTarget, type DiffSide, type Target } from '../target';
 
 /** By the convention of diff(1): 0 same, 1 different, 2 trouble. */
@@ -16,20 +18,7 @@ const EXIT_TROUBLE = 2;
 
 function sideJson(text: string, side: DiffSide) {
   const s: SnapshotStamp = side.stamp;
-  return {
-    target: text,
-    origin: s.origin,
-    path: s.path,
-    container: s.containerName ?? null,
-    containerId: s.containerId ?? null,
-    image: s.image ?? null,
-    bytes: s.size,
-    sha256: s.sha256 ?? null,
-    mtime: s.mtime,
-    pulledAt: s.pulledAt,
-    walFramesApplied: s.walFramesApplied,
-    warnings: s.warnings,
-  };
+  return { target: text, origin: s.origin, container: s.containerName ?? null, containerId: s.containerId ?? null, image: s.image ?? null, ...stampJson(s) };
 }
 
 export function diffJson(textA: string, a: DiffSide, textB: string, b: DiffSide, diff: DatabaseDiff) {
@@ -54,7 +43,7 @@ export function diffJson(textA: string, a: DiffSide, textB: string, b: DiffSide,
 
 function sideLine(label: string, s: SnapshotStamp): string {
   const where = s.origin === 'container' ? `container ${s.containerName}:${s.path}` : `file ${s.path}`;
-  return `${label}: ${where} (${formatBytes(s.size)}${s.sha256 ? `, sha256 ${s.sha256.slice(0, 12)}…` : ''})`;
+  return `${label}: ${where} (${formatByteSize(s.size)}${s.sha256 ? `, sha256 ${s.sha256.slice(0, 12)}…` : ''})`;
 }
 
 function statusWords(t: TableDiff): string {

@@ -1,15 +1,16 @@
-import { readSchema } from '../../core/schema';
-import { withSha256 } from '../../core/snapshot';
+import { openSnapshot } from '../../core/inspect';
+import { formatByteSize } from '../../core/byteSize';
 import type { SchemaInfo, SnapshotStamp } from '../../core/types';
 import type { CliCommand } from '../command';
-import { formatBytes, json, table } from '../format';
+import { json, table } from '../format';
 import { lsJson } from './ls';
+import { stampJson } from '../stampJson';
 import { loadTarget, parseTarget } from '../target';
 
 function stampLines(s: SnapshotStamp): string[] {
   const lines = [
     `${s.origin === 'container' ? `container ${s.containerName} (${s.containerId?.slice(0, 12)}, ${s.image})` : 'file'}: ${s.path}`,
-    `size ${formatBytes(s.size)}, mtime ${s.mtime}, sha256 ${s.sha256 ? `${s.sha256.slice(0, 16)}…` : 'not computed'}, WAL frames applied ${s.walFramesApplied}, pulled ${s.pulledAt}`,
+    `size ${formatByteSize(s.size)}, mtime ${s.mtime}, sha256 ${s.sha256 ? `${s.sha256.slice(0, 16)}…` : 'not computed'}, WAL frames applied ${s.walFramesApplied}, pulled ${s.pulledAt}`,
   ];
   return [...lines, ...s.warnings.map((w) => `warning: ${w}`)];
 }
@@ -34,27 +35,16 @@ export const inspectCommand: CliCommand = {
     const arg = positionals[0];
     const target = arg.startsWith('container:') || arg.includes('/') ? parseTarget(arg) : { kind: 'container' as const, name: arg };
     const engine = ctx.engine();
+    // sql.js's wasm compiles while the archive streams in.
     engine.preload();
     const loaded = await loadTarget(ctx, target, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal, hash: 'later' });
-    // The SHA-256 was taken while the file streamed in; over a WAL-replayed image it is taken
-    // while the worker opens it and counts rows, not before.
-    const hashed = withSha256(loaded.snapshot, ctx.abort.signal);
-    hashed.catch(() => undefined);
-    const db = await engine.open(loaded.snapshot, loaded.snapshot.stamp.path);
-    const schema = await readSchema(engine, db, { countRows: true, signal: ctx.abort.signal, image: loaded.snapshot.bytes });
-    const { stamp } = await hashed;
+    const { snapshot, schema } = await openSnapshot(engine, loaded.snapshot, loaded.snapshot.stamp.path, ctx.abort.signal);
+    const { stamp } = snapshot;
     if (values.json) {
       ctx.out(
         json({
           container: loaded.container ? lsJson(loaded.container) : null,
-          path: stamp.path,
-          bytes: stamp.size,
-          sha256: stamp.sha256,
-          mtime: stamp.mtime,
-          pulledAt: stamp.pulledAt,
-          walFramesApplied: stamp.walFramesApplied,
-          journal: stamp.journal,
-          warnings: stamp.warnings,
+          ...stampJson(stamp),
           tables: schemaJson(schema),
           views: schema.views.map((v) => v.name),
           indexes: schema.indexes.map((i) => ({ name: i.name, table: i.table, unique: i.unique, columns: i.columns })),

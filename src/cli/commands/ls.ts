@@ -1,4 +1,3 @@
-import { listContainers } from '../../core/containerDiscovery';
 import type { ContainerInfo, DatabaseLocation, MountInfo } from '../../core/types';
 import type { CliCommand } from '../command';
 import { json, table } from '../format';
@@ -39,8 +38,8 @@ export const lsCommand: CliCommand = {
   options: { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' }, path: { type: 'string' } },
   positionals: [0, 0],
   async run(ctx, { values }) {
-    const conn = await ctx.docker();
-    const containers = await listContainers(conn, { all: values.all === true, databasePath: values.path as string | undefined });
+    const engine = await ctx.docker();
+    const containers = await engine.listContainers({ all: values.all === true, databasePath: values.path as string | undefined });
     if (values.json) {
       ctx.out(json(containers.map(lsJson)));
       return 0;

@@ -1,7 +1,7 @@
-import { writeSnapshotFile } from '../../core/saveSnapshot';
+import { writeSnapshotFile } from '../../core/snapshot';
 import { CdbError } from '../../core/errors';
 import type { CliCommand } from '../command';
-import { formatBytes } from '../format';
+import { formatByteSize } from '../../core/byteSize';
 import { loadTarget } from '../target';
 
 export const pullCommand: CliCommand = {
@@ -16,7 +16,7 @@ export const pullCommand: CliCommand = {
     const loaded = await loadTarget(ctx, { kind: 'container', name: positionals[0] }, { pathOverride: values.path as string | undefined, signal: ctx.abort.signal });
     await writeSnapshotFile(loaded.snapshot, output, { overwrite: values.force === true });
     const s = loaded.snapshot.stamp;
-    ctx.err(`wrote ${output}: ${formatBytes(loaded.snapshot.bytes.length)} from ${s.containerName}:${s.path}, WAL frames applied ${s.walFramesApplied}, sha256 ${s.sha256}`);
+    ctx.err(`wrote ${output}: ${formatByteSize(loaded.snapshot.bytes.length)} from ${s.containerName}:${s.path}, WAL frames applied ${s.walFramesApplied}, sha256 ${s.sha256}`);
     for (const w of s.warnings) ctx.err(`warning: ${w}`);
     return 0;
   },

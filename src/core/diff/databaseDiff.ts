@@ -6,7 +6,7 @@
  */
 import { CdbError, throwIfAborted } from '../errors';
 import type { DbHandle, SqlEngine } from '../sqlEngine';
-import { qualified } from '../sqlIdent';
+import { qualified } from '../sqlite';
 import type { SqlValue } from '../types';
 import { countByAllColumns, countRowChanges, pageRows, type RowCounts, type TablePair } from './rowDiff';
 import { identicalTreeRows, sharedRowidRanges } from './identicalTree';

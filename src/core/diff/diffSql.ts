@@ -20,7 +20,7 @@
  * of a UNIQUE column between rows conflict mid-way, as they would with sqldiff.
  */
 import type { DbHandle, SqlEngine } from '../sqlEngine';
-import { quoteIdent } from '../sqlIdent';
+import { quoteIdent } from '../sqlite';
 import type { SqlValue } from '../types';
 import { attachForDiff, diffDatabases } from './databaseDiff';
 import { diffSetQuery, type TablePair } from './rowDiff';

@@ -6,3 +6,4 @@ export { normalizeSql, canonicalIdent } from './normalizeSql';
 export { compareSchemas, columnChanges, readSchemaEntries, type SchemaEntry } from './schemaDiff';
 export { countRowChanges, type RowCounts, type TablePair } from './rowDiff';
 export { tableShape, compatibleShapes, type TableShape } from './tableShape';
+export { pagePair, type PageImage, type PagePair } from './pagePair';

@@ -8,7 +8,7 @@
  * afterwards only b-tree pages, a small part of a file whose rows spill to overflow pages, are read
  * again.
  */
-import { BlockReader, memoryImage, type ImageReader } from '../blockReader';
+import { BlockReader, memoryImage, type ImageReader } from '../bytes';
 import { throwIfAborted } from '../errors';
 
 export interface PagePair {

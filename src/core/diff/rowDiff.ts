@@ -16,7 +16,7 @@
  * LEFT JOIN: unmatched A rows have a NULL B key, matched ones never do (`=` was true).
  */
 import type { DbHandle, SqlEngine } from '../sqlEngine';
-import { qualified, quoteIdent } from '../sqlIdent';
+import { qualified, quoteIdent } from '../sqlite';
 import type { SqlValue } from '../types';
 import { columnRef, type TableShape } from './tableShape';
 import type { KeyedRow, RowKind, RowPage, UpdatedRow } from './types';

@@ -4,7 +4,7 @@
  * case ignored, as SQLite does), compared by normalised SQL (normalizeSql).
  */
 import type { DbHandle, SqlEngine } from '../sqlEngine';
-import { qualified } from '../sqlIdent';
+import { qualified } from '../sqlite';
 import { normalizeSql } from './normalizeSql';
 import { foldAscii } from './tableShape';
 import type { ColumnChanges, SchemaChange, SchemaKind } from './types';

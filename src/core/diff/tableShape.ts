@@ -5,7 +5,7 @@
  * listed by PRAGMA table_info, so they are neither compared nor written.
  */
 import type { DbHandle, SqlEngine } from '../sqlEngine';
-import { quoteIdent } from '../sqlIdent';
+import { quoteIdent } from '../sqlite';
 import type { SqlValue } from '../types';
 
 export interface TableShape {

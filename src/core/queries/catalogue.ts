@@ -15,7 +15,7 @@
  * - by model, only models with usage are listed (the endpoint adds no zero rows).
  * Dates are UTC "today" (the server's date.today() in a container on UTC).
  */
-import { quoteIdent, quoteString } from '../sqlIdent';
+import { quoteIdent, quoteString } from '../sqlite';
 import type { SchemaInfo } from '../types';
 import { firstOfMonth, today } from './params';
 import type { QuickParam, QuickQuery } from './quickQuery';

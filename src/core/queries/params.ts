@@ -6,7 +6,7 @@
 import { CdbError } from '../errors';
 import type { SqlValue } from '../types';
 import type { ParamContext, QuickParam, QuickParamType } from './quickQuery';
-import { tokenize } from './sqlTokens';
+import { tokenize } from '../sqlite';
 
 export interface ParamRef {
   /** Without the prefix. */

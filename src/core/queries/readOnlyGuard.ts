@@ -4,8 +4,8 @@
  * snapshot with PRAGMA query_only and read-only bytes, so a statement this misses still cannot write.
  */
 import { CdbError } from '../errors';
-import { splitStatements, type StatementSpan } from '../statementAt';
-import { isTrivia, keyword, tokenize } from './sqlTokens';
+import { splitStatements, type StatementSpan } from '../sqlite';
+import { isTrivia, keyword, tokenize } from '../sqlite';
 
 const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'UPSERT', 'CREATE', 'DROP', 'ALTER', 'VACUUM', 'REINDEX', 'ANALYZE', 'ATTACH', 'DETACH']);
 

@@ -4,7 +4,7 @@
  * needs checked first, and its precondition turned into a notice instead of a silent empty table.
  */
 import { CdbError } from '../errors';
-import { readSchema } from '../schema';
+import { readSchema } from '../sqlEngine';
 import type { DbHandle, SqlEngine } from '../sqlEngine';
 import type { QueryResult, SchemaInfo, SqlValue } from '../types';
 import { paramNames, resolveParams, type ResolvedParams } from './params';

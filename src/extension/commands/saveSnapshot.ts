@@ -27,7 +27,7 @@ export async function saveSnapshotCommand(s: Services, arg?: unknown, targetArg?
   });
   if (!target) return undefined;
   if (target.scheme !== 'file') throw new CdbError('USAGE', `Snapshots are saved to local files only, not to ${target.scheme}: choose a file on this machine.`);
-  const { writeSnapshotFile } = await import('../../core/saveSnapshot');
+  const { writeSnapshotFile } = await import('../../core/snapshot');
   // The save dialog has already asked about replacing an existing file; a caller's Uri means replace.
   await writeSnapshotFile(entry.snapshot, target.fsPath, { overwrite: true });
   s.log.info(`Saved ${container.name}:${entry.path} (sha256 ${entry.snapshot.stamp.sha256?.slice(0, 12) ?? 'not computed'}) to ${target.fsPath}, mode 0600`);

@@ -6,10 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { CdbError, errorLine, isCdbError } from '../../core/errors';
-import { paramNames } from '../../core/queries/params';
-import { assertReadOnly, firstWritingStatement } from '../../core/queries/readOnlyGuard';
-import { runSql } from '../../core/queries/runQuery';
-import { statementAt } from '../../core/statementAt';
+import { paramNames } from '../../core/queries';
+import { assertReadOnly, firstWritingStatement } from '../../core/queries';
+import { runSql } from '../../core/queries';
+import { statementAt } from '../../core/sqlite';
 import type { QueryResult } from '../../core/types';
 import type { Services } from '../services';
 import { askParams } from '../queries/paramInput';

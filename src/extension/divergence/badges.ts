@@ -3,7 +3,7 @@
  * Pure functions: `+` rows only in the container, `−` rows only on the host, `~` rows with the same
  * key and other values.
  */
-import type { DatabaseDiff, TableDiff } from '../../core/diff/types';
+import type { DatabaseDiff, TableDiff } from '../../core/diff';
 import type { Divergence } from './divergence';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');

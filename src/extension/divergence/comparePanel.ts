@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { webviewPage } from '../webviewPage';
 import { errorLine } from '../../core/errors';
-import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff/types';
+import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff';
 import { maskRows, secretColumns, type SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
 import type { DockerService } from '../dockerService';

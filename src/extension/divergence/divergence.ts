@@ -3,7 +3,7 @@
  * side A and the container side B of the core diff: `inserted` rows are only in the container,
  * `deleted` rows only on the host (the host is shown on the left, the container on the right).
  */
-import type { DatabaseDiff } from '../../core/diff/types';
+import type { DatabaseDiff } from '../../core/diff';
 
 export type Divergence =
   | { kind: 'computing'; hostPath?: string }

@@ -177,7 +177,7 @@ export class DivergenceService implements vscode.Disposable {
     const key = fileKey(file);
     if (this.host && this.host.path === file && this.host.key === key) return this.host;
     await this.dropHost();
-    const { snapshotFromFile } = await import('../../core/fileSnapshot');
+    const { snapshotFromFile } = await import('../../core/snapshot');
     // Not hashed: nothing shows the host image's hash, and it costs ~0.45 s per 350 MiB on each reload.
     const snapshot = await snapshotFromFile(file, { maxBytes: readSettings().maxDatabaseBytes, hash: false });
     const engine = await this.store.sqlEngine();

@@ -3,7 +3,7 @@
  * file is the host's, how the two relate (one file through a bind mount, or separate stores), and
  * the one difference most likely to explain "the UI shows nothing". Pure: tests read it as data.
  */
-import type { TableDiff } from '../../core/diff/types';
+import type { TableDiff } from '../../core/diff';
 import type { ContainerInfo } from '../../core/types';
 import { sideRows } from './badges';
 import type { Divergence } from './divergence';

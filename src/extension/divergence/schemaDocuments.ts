@@ -5,7 +5,7 @@
  * columns one per line so that an added or retyped column is one changed line.
  */
 import * as vscode from 'vscode';
-import { normalizeSql } from '../../core/diff/normalizeSql';
+import { normalizeSql } from '../../core/diff';
 
 export const SCHEMA_SCHEME = 'container-db-schema';
 

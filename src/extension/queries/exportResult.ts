@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportExtension, exportResult, type ExportableResult, type ExportFormat } from '../../core/queries/export';
+import { exportExtension, exportResult, type ExportableResult, type ExportFormat } from '../../core/queries';
 
 export type ExportDestination = 'clipboard' | vscode.Uri;
 

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { errorLine } from '../../core/errors';
-import { coerceParam } from '../../core/queries/params';
-import type { ParamContext, QuickParam } from '../../core/queries/quickQuery';
+import { coerceParam } from '../../core/queries';
+import type { ParamContext, QuickParam } from '../../core/queries';
 
 /** Values for `names` (in order; a default accepted unchanged is left out); undefined when the user pressed Escape. `given` values are not asked. */
 export async function askParams(

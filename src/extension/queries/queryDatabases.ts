@@ -100,13 +100,13 @@ export class QueryDatabases implements vscode.Disposable {
     if (cached && cached.key === key) return cached.opened;
     const engine = await this.engine();
     if (cached) await engine.close(cached.opened.db).catch(() => undefined);
-    const { snapshotFromFile } = await import('../../core/fileSnapshot');
+    const { snapshotFromFile } = await import('../../core/snapshot');
     const snapshot = await snapshotFromFile(ref.path, { signal, maxBytes: readSettings().maxDatabaseBytes });
     const label = refLabel(ref);
     const db = await engine.open(snapshot, label);
     let schema: SchemaInfo;
     try {
-      const { readSchema } = await import('../../core/schema');
+      const { readSchema } = await import('../../core/sqlEngine');
       schema = await readSchema(engine, db, { countRows: false, signal });
     } catch (err) {
       await engine.close(db).catch(() => undefined);

@@ -4,7 +4,7 @@
  * tables exist), then the user's. Clicking one runs it (the target is asked: container, host, both).
  */
 import * as vscode from 'vscode';
-import { missingTables, tableNames, type QuickQuery } from '../../core/queries/quickQuery';
+import { missingTables, tableNames, type QuickQuery } from '../../core/queries';
 import type { SchemaInfo } from '../../core/types';
 import type { DatabaseEntry } from '../snapshotStore';
 import { GroupItem, MessageItem, TreeNode } from '../treeItems/treeNode';

@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { CdbError } from '../../core/errors';
-import { exportFormats, type ExportFormat } from '../../core/queries/export';
+import { exportFormats, type ExportFormat } from '../../core/queries';
 import { maskResult } from '../../core/secrets';
-import { quoteIdent } from '../../core/sqlIdent';
+import { quoteIdent } from '../../core/sqlite';
 import { newSqlQueryCommand, runConsoleQueryCommand, switchConsoleDatabaseCommand } from '../console/consoleCommands';
 import { SqlConsoles } from '../console/sqlConsoles';
 import { HostDatabases } from '../divergence/hostDatabase';

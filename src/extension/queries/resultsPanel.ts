@@ -8,9 +8,9 @@
 import * as vscode from 'vscode';
 import { webviewPage } from '../webviewPage';
 import { CdbError, errorLine, isCdbError } from '../../core/errors';
-import { cellText, type ExportableResult, type ExportFormat } from '../../core/queries/export';
-import type { QueryRun } from '../../core/queries/runQuery';
-import type { SideBySide, SideTotals } from '../../core/queries/sideBySide';
+import { cellText, type ExportableResult, type ExportFormat } from '../../core/queries';
+import type { QueryRun } from '../../core/queries';
+import type { SideBySide, SideTotals } from '../../core/queries';
 import { maskResult, maskSideBySide, secretColumns, withoutValues, type SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
 import { HIDE_SECRETS_COMMAND, REVEAL_SECRETS_COMMAND, secretReveal } from '../secretReveal';

@@ -4,8 +4,8 @@
  * the extension, and so does the whole result: the webview gets one page at a time. Every message
  * from the webview is validated before use.
  */
-import { exportFormats, type ExportFormat } from '../../core/queries/export';
-import type { PairStatus } from '../../core/queries/sideBySide';
+import { exportFormats, type ExportFormat } from '../../core/queries';
+import type { PairStatus } from '../../core/queries';
 import type { Cell, GridColumn, PageMove } from '../tableGrid/gridProtocol';
 
 /** The loaded rows ordered by one column: 1 ascending, -1 descending (SQLite's order of values). */

@@ -4,11 +4,11 @@
  * target, re-used when run again).
  */
 import { CdbError } from '../../core/errors';
-import { findQuickQuery } from '../../core/queries/catalogue';
-import { paramNames } from '../../core/queries/params';
-import type { QuickQuery } from '../../core/queries/quickQuery';
-import { quickQuerySql, runQuickQuery, type QueryRun } from '../../core/queries/runQuery';
-import { compareResults } from '../../core/queries/sideBySide';
+import { findQuickQuery } from '../../core/queries';
+import { paramNames } from '../../core/queries';
+import type { QuickQuery } from '../../core/queries';
+import { quickQuerySql, runQuickQuery, type QueryRun } from '../../core/queries';
+import { compareResults } from '../../core/queries';
 import type { Services } from '../services';
 import { hostLabel } from './hostDatabaseFile';
 import { askParams } from './paramInput';

@@ -3,8 +3,8 @@
  * per distinct setting value (a warning and the log), never silently dropped; good entries load.
  */
 import * as vscode from 'vscode';
-import { builtinQueries } from '../../core/queries/catalogue';
-import { validateUserQueries, type QuickQuery } from '../../core/queries/quickQuery';
+import { builtinQueries } from '../../core/queries';
+import { validateUserQueries, type QuickQuery } from '../../core/queries';
 
 export const USER_QUERIES_KEY = 'queries';
 

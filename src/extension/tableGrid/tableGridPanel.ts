@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { webviewPage } from '../webviewPage';
 import { errorLine } from '../../core/errors';
-import { Page, PageCursor, PageDirection, readPage } from '../../core/tablePage';
+import { Page, PageCursor, PageDirection, readPage } from '../../core/sqlEngine';
 import { maskRows, secretColumns } from '../../core/secrets';
 import type { SqlValue, TableInfo } from '../../core/types';
 import type { ErrorReporter } from '../errorReporter';
@@ -188,7 +188,7 @@ export class TableGridPanel implements vscode.Disposable {
   }
 
   private async countRows(entry: DatabaseEntry, table: TableInfo): Promise<number> {
-    const { quoteIdent } = await import('../../core/sqlIdent');
+    const { quoteIdent } = await import('../../core/sqlite');
     const r = await this.store.query(entry, `SELECT count(*) FROM ${quoteIdent(table.name)}`);
     return Number(r.rows[0]?.[0] ?? 0);
   }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ContainerInfo, DatabaseLocation } from '../../core/types';
-import { formatClock, formatSize, plural, redactUrl } from '../format';
+import { formatByteSize } from '../../core/byteSize';
+import { formatClock, plural } from '../format';
 import { quickQueriesGroup } from '../queries/quickQueriesNode';
 import type { DatabaseEntry } from '../snapshotStore';
 import { TableItem } from './tableItem';
@@ -20,7 +21,7 @@ export class DatabaseItem extends TreeNode {
     pulling: boolean,
   ) {
     const loc = container.database;
-    super(loc.unsupported ? `DATABASE_URL ${redactUrl(loc.unsupported.url)}` : loc.path || 'no database path', entry ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    super(loc.unsupported ? `DATABASE_URL ${loc.unsupported.url}` : loc.path || 'no database path', entry ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     this.id = databaseItemId(container.id);
     const where = locationText(loc);
     if (loc.unsupported) {
@@ -30,7 +31,7 @@ export class DatabaseItem extends TreeNode {
     } else if (entry) {
       const st = entry.snapshot.stamp;
       const wal = st.walFramesApplied ? ` · WAL ${plural(st.walFramesApplied, 'frame')}` : '';
-      this.description = `${pulling ? 'pulling… · ' : ''}pulled ${formatClock(st.pulledAt)} · ${formatSize(entry.snapshot.bytes.byteLength)}${wal}`;
+      this.description = `${pulling ? 'pulling… · ' : ''}pulled ${formatClock(st.pulledAt)} · ${formatByteSize(entry.snapshot.bytes.byteLength)}${wal}`;
       this.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.blue'));
       this.contextValue = 'database.pulled';
     } else {
@@ -96,7 +97,7 @@ function databaseTooltip(c: ContainerInfo, entry: DatabaseEntry | undefined): vs
   };
   const loc = c.database;
   if (loc.unsupported) {
-    row('DATABASE_URL', redactUrl(loc.unsupported.url));
+    row('DATABASE_URL', loc.unsupported.url);
     md.appendText('Only SQLite databases can be inspected.');
     return md;
   }
@@ -109,7 +110,7 @@ function databaseTooltip(c: ContainerInfo, entry: DatabaseEntry | undefined): vs
   }
   const st = entry.snapshot.stamp;
   row('Pulled', new Date(st.pulledAt).toLocaleString());
-  row('Size', `${formatSize(st.size)} file, ${formatSize(entry.snapshot.bytes.byteLength)} with WAL applied`);
+  row('Size', `${formatByteSize(st.size)} file, ${formatByteSize(entry.snapshot.bytes.byteLength)} with WAL applied`);
   row('WAL frames applied', String(st.walFramesApplied));
   row('Journal', st.journal);
   row('SHA-256', st.sha256?.slice(0, 16) ?? 'not computed');
