@@ -14,6 +14,7 @@ import type { ResultsContent } from '../../src/extension/queries/resultsPanel';
 import type { ResultsHostMessage } from '../../src/extension/queries/resultsProtocol';
 import type { Cell } from '../../src/extension/tableGrid/gridProtocol';
 import type { TreeNode } from '../../src/extension/treeItems/treeNode';
+import { maiFork } from '../../src/core/queries/maiFork';
 import { createOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { generateUsageData, writeUsageDb, type UsageData } from '../support/usageData';
 import { childByLabel, extensionApi, rootItems } from './extensionApi';
@@ -174,6 +175,21 @@ describe('Quick queries and the SQL console (real Docker engine)', function () {
     assert.strictEqual(content.cmp.pairedBy, 'firstColumn');
     assert.ok(content.cmp.counts.changed > 0, 'different usage rows on each side, yet no row differs');
     assert.strictEqual(content.b.label, 'host');
+  });
+
+  it("runs Usage by model: the fork's 12 models as the tab rows, the generated data's other models only as hidden rows", async () => {
+    const content = await vscode.commands.executeCommand<ResultsContent>('containerDb.runQuickQuery', { containerId, queryId: 'usage-by-model', target: 'container', useDefaults: true });
+    assert.ok(content && content.kind === 'single', `no result: ${JSON.stringify(api.errors.lastError)}`);
+    const names = column(content, 'model_name');
+    const inTab = column(content, 'in_tab');
+    const listed = maiFork.supportedModels.map((m) => m.id);
+    assert.deepStrictEqual(names.filter((_, i) => inTab[i] === 1).sort(), [...listed].sort());
+    const offList = [...new Set(inContainer.modelDaily.map((r) => r.model_name))].filter((m) => !listed.includes(m)).sort();
+    assert.deepStrictEqual(names.filter((_, i) => inTab[i] === 0).sort(), offList);
+    const from = inContainer.today.slice(0, 8) + '01';
+    const mini = inContainer.modelDaily.filter((r) => r.model_name === 'openai/gpt-4o-mini' && r.client_org_id === inContainer.mainOrgId && r.usage_date >= from && r.usage_date <= inContainer.today);
+    assert.strictEqual(sum(column(content, 'total_tokens')), mini.reduce((s, r) => s + r.total_tokens, 0), 'only the listed model counts in the tab');
+    assert.ok(column(content, 'hidden_why').some((w) => /not on the fork's model list/.test(String(w))));
   });
 
   it('a user query with a parameter given runs and counts what sqlite3 counts', async () => {

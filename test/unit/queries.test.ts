@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { isCdbError } from '../../src/core/errors';
 import { snapshotFromFile } from '../../src/core/snapshot';
 import { builtinQueries, findQuickQuery } from '../../src/core/queries';
+import { maiFork } from '../../src/core/queries/maiFork';
 import { missingTables, tableNames } from '../../src/core/queries';
 import { runQuickQuery, runSql } from '../../src/core/queries';
 import { readSchema } from '../../src/core/sqlEngine';
@@ -132,20 +133,26 @@ describe('quick-query catalogue on generated usage data', function () {
     );
   });
 
-  it('usage-by-model: only models with usage, ordered by cost, provider kept', async () => {
+  it('usage-by-model: the fork\'s model list with its sums or zeros, other models and other organizations as hidden usage', async () => {
     const run = await runQuickQuery(engine, db, quick('usage-by-model'), {}, { now: NOW });
-    const totals = sumBy(data.modelDaily.filter(inRange('2025-06-01', TODAY, 'org_main')), (r) => r.model_name);
-    const expected = [...totals.entries()]
-      .map(([model_name, t]) => ({ model_name, total_tokens: t.total_tokens, total_requests: t.total_requests, raw_cost: t.raw_cost, markup_cost: t.markup_cost, days_used: t.days.size }))
-      .sort((a, b) => b.markup_cost - a.markup_cost);
     const rows = objects(run.result);
-    assert.deepEqual(
-      rows.map((r) => ({ model_name: r.model_name, total_tokens: r.total_tokens, total_requests: r.total_requests, raw_cost: r.raw_cost, markup_cost: r.markup_cost, days_used: r.days_used })),
-      expected,
-    );
-    const deepseek = rows.find((r) => r.model_name === 'deepseek/deepseek-chat');
-    if (deepseek) assert.equal(deepseek.provider, null);
-    assert.equal(rows.find((r) => r.model_name === 'openai/gpt-4o')?.provider, 'openai');
+    const listed = new Set(maiFork.supportedModels.map((m) => m.id));
+    const totals = sumBy(data.modelDaily.filter(inRange('2025-06-01', TODAY, 'org_main')), (r) => r.model_name);
+    const tabRows = rows.filter((r) => r.in_tab === 1);
+    assert.deepEqual(tabRows.map((r) => r.model_name).sort(), [...listed].sort());
+    for (const r of tabRows) {
+      const t = totals.get(r.model_name as string);
+      assert.deepEqual([r.total_tokens, r.markup_cost, r.days_used], [t?.total_tokens ?? 0, t?.markup_cost ?? 0, t?.days.size ?? 0], String(r.model_name));
+    }
+    assert.ok((tabRows.find((r) => r.model_name === 'openai/gpt-4o-mini')!.total_tokens as number) > 0, 'the data uses one listed model');
+    // The generated data's other models never reach the tab: their usage from the 1st on is all hidden.
+    const offList = [...new Set(data.modelDaily.map((r) => r.model_name))].filter((m) => !listed.has(m)).sort();
+    assert.deepEqual(rows.filter((r) => r.in_tab === 0).map((r) => r.model_name).sort(), offList);
+    for (const r of rows) {
+      const hidden = data.modelDaily.filter((m) => m.model_name === r.model_name && m.usage_date >= '2025-06-01' && !(listed.has(m.model_name) && m.client_org_id === 'org_main' && m.usage_date <= TODAY));
+      assert.equal(r.hidden_tokens, hidden.reduce((s, m) => s + m.total_tokens, 0), `hidden tokens of ${r.model_name}`);
+    }
+    assert.ok(rows.filter((r) => r.in_tab === 0).every((r) => r.total_tokens === null), 'tab columns stay NULL outside the tab');
   });
 
   it('usage-daily-totals: one row per day with active users', async () => {
@@ -173,22 +180,30 @@ describe('quick-query catalogue on generated usage data', function () {
     const later = new Date('2025-08-10T08:00:00Z'); // the data ends two days after TODAY
     const byUser = objects((await runQuickQuery(engine, db, quick('usage-by-user'), {}, { now: later })).result);
     assert.equal(byUser.length, data.users.length, 'all users listed, the ghost (no usage, no user row) not');
-    assert.ok(byUser.every((r) => r.total_tokens === 0 && r.markup_cost === 0 && r.days_active === 0));
-    assert.equal((await runQuickQuery(engine, db, quick('usage-by-model'), {}, { now: later })).result.rows.length, 0);
+    assert.ok(byUser.every((r) => r.total_tokens === 0 && r.markup_cost === 0 && r.days_active === 0 && r.hidden_tokens === 0));
+    const byModel = objects((await runQuickQuery(engine, db, quick('usage-by-model'), {}, { now: later })).result);
+    assert.deepEqual(byModel.map((r) => r.model_name), maiFork.supportedModels.map((m) => m.id), "the fork's list, in its order, all zeros");
+    assert.ok(byModel.every((r) => r.total_tokens === 0 && r.in_tab === 1));
   });
 
-  it('no active organization: an empty result and a notice that says why', async () => {
+  it('no active organization: every user and model of the tab with zeros (the fallback id has no usage), the usage hidden, a notice', async () => {
     const none = generateUsageData({ today: TODAY, seed: 7, activeOrgs: false });
     const db2 = await open(writeUsageDb(path.join(dir, 'inactive.db'), none));
-    for (const id of ['usage-by-user', 'usage-by-model', 'usage-daily-totals']) {
+    for (const id of ['usage-by-user', 'usage-by-model']) {
       const run = await runQuickQuery(engine, db2, quick(id), {}, { now: NOW });
-      assert.equal(run.result.rows.length, 0, id);
-      assert.match(run.notice ?? '', /No active organization/);
+      const rows = objects(run.result);
+      assert.ok(rows.filter((r) => r.in_tab === 1).every((r) => r.total_tokens === 0), id);
+      assert.ok(rows.some((r) => (r.hidden_tokens as number) > 0 && /\(inactive\)/.test(String(r.hidden_why))), id);
+      assert.match(run.notice ?? '', /No active organization.*'env_client_default'/);
     }
+    const users = objects((await runQuickQuery(engine, db2, quick('usage-by-user'), {}, { now: NOW })).result);
+    assert.deepEqual(users.filter((r) => r.in_tab === 1).map((r) => r.user_id).sort(), none.users.map((u) => u.id).sort());
+    const daily = await runQuickQuery(engine, db2, quick('usage-daily-totals'), {}, { now: NOW });
+    assert.equal(daily.result.rows.length, 0);
     // Naming an inactive organization explicitly still works: the developer asked for it.
     const run = await runQuickQuery(engine, db2, quick('usage-by-model'), { org: 'org_inactive' }, { now: NOW });
     assert.equal(run.notice, undefined);
-    assert.ok(run.result.rows.length > 0);
+    assert.ok(objects(run.result).some((r) => (r.total_tokens as number) > 0));
     await engine.close(db2);
   });
 

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { maiFork } from '../../src/core/queries/maiFork';
 import { assertOneLineError, runCli } from '../support/cli';
 import { createOpenWebuiContainer, removeByPrefix } from '../support/dockerFixtures';
 import { generateUsageData, writeUsageDb, type UsageData } from '../support/usageData';
@@ -67,12 +68,13 @@ describe('container-db query (CLI)', function () {
   it('--quick runs a catalogue query with its defaults and reports them', async () => {
     const run = await runCli(['query', file, '--quick', 'usage-by-model', '--param', 'from=2025-06-01', '--param', 'to=2025-06-17', '--format', 'json']);
     assert.equal(run.code, 0, run.stderr);
-    const rows = JSON.parse(run.stdout) as Array<{ model_name: string; total_tokens: number }>;
-    const expected = new Map<string, number>();
+    const rows = JSON.parse(run.stdout) as Array<{ model_name: string; total_tokens: number | null; in_tab: number }>;
+    const listed = new Set(maiFork.supportedModels.map((m) => m.id));
+    const expected = new Map<string, number>([...listed].map((m) => [m, 0]));
     for (const r of data.modelDaily) {
-      if (r.client_org_id === 'org_main' && r.usage_date >= '2025-06-01' && r.usage_date <= '2025-06-17') expected.set(r.model_name, (expected.get(r.model_name) ?? 0) + r.total_tokens);
+      if (listed.has(r.model_name) && r.client_org_id === 'org_main' && r.usage_date >= '2025-06-01' && r.usage_date <= '2025-06-17') expected.set(r.model_name, expected.get(r.model_name)! + r.total_tokens);
     }
-    assert.deepEqual(new Map(rows.map((r) => [r.model_name, r.total_tokens])), expected);
+    assert.deepEqual(new Map(rows.filter((r) => r.in_tab === 1).map((r) => [r.model_name, r.total_tokens])), expected);
     assert.match(run.stderr, /^parameters: from=2025-06-01, to=2025-06-17, org='' \(default/m);
     const unknown = await runCli(['query', file, '--quick', 'nope']);
     assert.equal(unknown.code, 2);

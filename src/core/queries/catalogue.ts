@@ -1,137 +1,12 @@
 /**
- * The built-in quick queries. The usage ones compute what the mAI fork's endpoints
- * GET /api/v1/usage-tracking/my-organization/usage-by-user and …/usage-by-model compute
- * (usage_tracking/services/billing_service.py over repositories/usage_repository.py):
- * - the organization is the first row of `client_organizations` with is_active = 1, in table order
- *   (`ClientOrganizationDB.get_all_active_clients()[0]`, a query without ORDER BY: rowid order);
- * - the range is usage_date >= first of the current month and <= today, compared as the
- *   'YYYY-MM-DD' text SQLAlchemy stores for a Date;
- * - per user and per model: sums of total_tokens, total_requests, raw_cost, markup_cost and the
- *   number of distinct usage dates, ordered by markup_cost descending;
- * - by user, every row of the Open WebUI `user` table is listed too, with zeros: the fork runs one
- *   organization per container ("environment-based"), so every user of the app belongs to it.
- *   Users with usage but no `user` row are kept (the endpoint names them by their id). With no
- *   active organization the endpoint answers "No client organization found" and an empty list.
- * - by model, only models with usage are listed (the endpoint adds no zero rows).
- * Dates are UTC "today" (the server's date.today() in a container on UTC).
+ * The built-in quick queries. The usage ones (what the mAI fork's Usage Settings tabs show, and
+ * what they hide) are in usageQueries.ts, over the fork's facts in maiFork.ts; the others read
+ * Open WebUI's own tables.
  */
 import { quoteIdent, quoteString } from '../sqlite';
 import type { SchemaInfo } from '../types';
-import { firstOfMonth, today } from './params';
-import type { QuickParam, QuickQuery } from './quickQuery';
-
-const dateRange: QuickParam[] = [
-  { name: 'from', label: 'From (YYYY-MM-DD)', type: 'date', default: firstOfMonth, hint: 'default: the first of the current month (UTC)' },
-  { name: 'to', label: 'To (YYYY-MM-DD, inclusive)', type: 'date', default: today, hint: 'default: today (UTC)' },
-];
-
-const orgParam: QuickParam = {
-  name: 'org',
-  label: 'Organization id',
-  type: 'text',
-  default: '',
-  hint: 'empty: the first active organization, as the usage endpoints choose it',
-};
-
-/** The organization the endpoints use, or the one named by :org. */
-const orgCte = `org AS (
-  SELECT id, name FROM client_organizations
-  WHERE CASE WHEN :org = '' THEN is_active = 1 ELSE id = :org END
-  ORDER BY rowid
-  LIMIT 1
-)`;
-
-const noOrganization = {
-  sql: `SELECT 1 FROM client_organizations WHERE CASE WHEN :org = '' THEN is_active = 1 ELSE id = :org END LIMIT 1`,
-  message:
-    'No active organization in client_organizations (is_active = 1), so the usage endpoints answer "No client organization found" and the UI shows nothing.',
-};
-
-const usageByUser: QuickQuery = {
-  id: 'usage-by-user',
-  title: 'Usage by user',
-  description:
-    'Tokens, requests, raw and marked-up cost and active days per user of the organization for a date range (default: this month), ordered by cost; users without usage as zeros. The numbers GET …/my-organization/usage-by-user returns.',
-  requires: ['client_organizations', 'client_user_daily_usage', 'user'],
-  params: [...dateRange, orgParam],
-  precondition: noOrganization,
-  sql: `WITH ${orgCte},
-usage AS (
-  SELECT u.user_id,
-         min(u.openrouter_user_id) AS external_user_id,
-         sum(u.total_tokens) AS total_tokens,
-         sum(u.total_requests) AS total_requests,
-         sum(u.raw_cost) AS raw_cost,
-         sum(u.markup_cost) AS markup_cost,
-         count(DISTINCT u.usage_date) AS days_active
-  FROM client_user_daily_usage u JOIN org ON u.client_org_id = org.id
-  WHERE u.usage_date >= :from AND u.usage_date <= :to
-  GROUP BY u.user_id
-),
-people AS (
-  SELECT user_id FROM usage
-  UNION
-  SELECT id FROM "user" WHERE EXISTS (SELECT 1 FROM org)
-)
-SELECT p.user_id,
-       coalesce(usr.name, p.user_id) AS user_name,
-       usr.email AS user_email,
-       usage.external_user_id,
-       coalesce(usage.total_tokens, 0) AS total_tokens,
-       coalesce(usage.total_requests, 0) AS total_requests,
-       coalesce(usage.raw_cost, 0.0) AS raw_cost,
-       coalesce(usage.markup_cost, 0.0) AS markup_cost,
-       coalesce(usage.days_active, 0) AS days_active
-FROM people p
-LEFT JOIN usage ON usage.user_id = p.user_id
-LEFT JOIN "user" usr ON usr.id = p.user_id
-ORDER BY coalesce(usage.markup_cost, 0.0) DESC, usage.user_id IS NULL, user_name, p.user_id`,
-  source: 'builtin',
-};
-
-const usageByModel: QuickQuery = {
-  id: 'usage-by-model',
-  title: 'Usage by model',
-  description:
-    'Tokens, requests, raw and marked-up cost and days used per model of the organization for a date range (default: this month), ordered by cost. The numbers GET …/my-organization/usage-by-model returns.',
-  requires: ['client_organizations', 'client_model_daily_usage'],
-  params: [...dateRange, orgParam],
-  precondition: noOrganization,
-  sql: `WITH ${orgCte}
-SELECT m.model_name,
-       min(m.provider) AS provider,
-       sum(m.total_tokens) AS total_tokens,
-       sum(m.total_requests) AS total_requests,
-       sum(m.raw_cost) AS raw_cost,
-       sum(m.markup_cost) AS markup_cost,
-       count(DISTINCT m.usage_date) AS days_used
-FROM client_model_daily_usage m JOIN org ON m.client_org_id = org.id
-WHERE m.usage_date >= :from AND m.usage_date <= :to
-GROUP BY m.model_name
-ORDER BY markup_cost DESC, m.model_name`,
-  source: 'builtin',
-};
-
-const dailyTotals: QuickQuery = {
-  id: 'usage-daily-totals',
-  title: 'Daily usage totals',
-  description: 'Per day of the range (default: this month): tokens, requests, raw and marked-up cost and active users of the organization, from client_user_daily_usage.',
-  requires: ['client_organizations', 'client_user_daily_usage'],
-  params: [...dateRange, orgParam],
-  precondition: noOrganization,
-  sql: `WITH ${orgCte}
-SELECT u.usage_date,
-       sum(u.total_tokens) AS total_tokens,
-       sum(u.total_requests) AS total_requests,
-       sum(u.raw_cost) AS raw_cost,
-       sum(u.markup_cost) AS markup_cost,
-       count(DISTINCT u.user_id) AS active_users
-FROM client_user_daily_usage u JOIN org ON u.client_org_id = org.id
-WHERE u.usage_date >= :from AND u.usage_date <= :to
-GROUP BY u.usage_date
-ORDER BY u.usage_date`,
-  source: 'builtin',
-};
+import type { QuickQuery } from './quickQuery';
+import { usageQueries } from './usageQueries';
 
 /**
  * A time column as UTC text. Open WebUI stores epoch seconds in most tables, nanoseconds in a few
@@ -272,9 +147,7 @@ ORDER BY c.id, t.fullkey`,
 };
 
 export const builtinQueries: readonly QuickQuery[] = [
-  usageByUser,
-  usageByModel,
-  dailyTotals,
+  ...usageQueries,
   organizations,
   globalSettings,
   usersByRole,

@@ -6,3 +6,4 @@ export * from './readOnlyGuard';
 export * from './runQuery';
 export * from './sideBySide';
 export * from './export';
+export * from './maiFork';
