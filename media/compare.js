@@ -3,34 +3,45 @@
 // untrusted: the DOM is built with createElement + textContent only, never innerHTML.
 // @ts-check
 (function () {
+  // Both ends of the protocol are type-checked (npm run typecheck, media/tsconfig.json).
+  /** @typedef {import('../src/extension/divergence/compareProtocol').HostMessage} HostMessage */
+  /** @typedef {import('../src/extension/divergence/compareProtocol').WebviewMessage} WebviewMessage */
+  /** @typedef {import('../src/extension/divergence/compareProtocol').CompareKind} CompareKind */
+  /** @typedef {import('../src/extension/tableGrid/gridProtocol').Cell} Cell */
+  /** @typedef {Extract<HostMessage, {type: 'init'}>} InitMessage */
+  /** @typedef {Extract<HostMessage, {type: 'rows'}>} RowsMessage */
+
+  /** @type {{postMessage(message: WebviewMessage): void}} */
   // @ts-ignore acquireVsCodeApi is injected by VS Code
   const vscode = acquireVsCodeApi();
-  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const nf = new Intl.NumberFormat('en-US');
   const left = $('left');
   const right = $('right');
   const message = $('message');
   const tableSelect = /** @type {HTMLSelectElement} */ ($('table'));
+  /** @type {Record<CompareKind, string>} */
   const LABELS = { deleted: 'Only on host', inserted: 'Only in container', updated: 'Changed' };
+  /** @type {Record<CompareKind, string>} */
   const SIGNS = { deleted: '−', inserted: '+', updated: '~' };
+  /** @type {readonly CompareKind[]} */
+  const KINDS = ['deleted', 'inserted', 'updated'];
 
-  /** @type {any} */
+  /** @type {InitMessage | null} */
   let init = null;
-  /** @type {any} */
-  let rows = null;
 
-  const send = (msg) => vscode.postMessage(msg);
+  const send = (/** @type {WebviewMessage} */ msg) => vscode.postMessage(msg);
 
-  for (const kind of ['deleted', 'inserted', 'updated']) {
+  for (const kind of KINDS) {
     $(`tab-${kind}`).addEventListener('click', () => {
       if (!init || init.kind === kind) return;
       init.kind = kind;
-      renderTabs();
+      renderTabs(init);
       setBusy(true);
       send({ type: 'kind', kind });
     });
   }
-  for (const move of ['first', 'prev', 'next']) {
+  for (const move of /** @type {const} */ (['first', 'prev', 'next'])) {
     $(move).addEventListener('click', () => {
       setBusy(true);
       send({ type: 'page', move });
@@ -42,7 +53,7 @@
   });
   // The two sides scroll together so that a row pair stays side by side.
   let syncing = false;
-  const sync = (from, to) => () => {
+  const sync = (/** @type {HTMLElement} */ from, /** @type {HTMLElement} */ to) => () => {
     if (syncing) return;
     syncing = true;
     to.scrollTop = from.scrollTop;
@@ -52,25 +63,22 @@
   right.addEventListener('scroll', sync(right, left));
 
   window.addEventListener('message', (e) => {
-    const msg = e.data;
+    const msg = /** @type {HostMessage} */ (e.data);
     if (!msg || typeof msg !== 'object') return;
     if (msg.type === 'init') {
       init = msg;
-      rows = null;
       document.body.classList.remove('stale');
-      renderHeader();
+      renderHeader(msg);
     } else if (msg.type === 'rows') {
-      rows = msg;
       if (init) {
         init.kind = msg.kind;
-        renderTabs();
-        renderRows();
+        renderTabs(init);
+        renderRows(init, msg);
       }
     } else if (msg.type === 'error') {
       // A comparison that no longer holds is not left on screen under the message.
       if (msg.stale) {
         init = null;
-        rows = null;
         document.body.classList.add('stale');
       }
       showMessage(String(msg.message));
@@ -78,16 +86,19 @@
     setBusy(false);
   });
 
+  /** @param {boolean} busy */
   function setBusy(busy) {
     document.body.classList.toggle('busy', busy);
   }
 
+  /** @param {string} text */
   function showMessage(text) {
     message.textContent = text;
     message.hidden = !text;
   }
 
-  function renderHeader() {
+  /** @param {InitMessage} init */
+  function renderHeader(init) {
     const ex = init.explanation;
     $('headline').textContent = ex.headline || 'No rows differ.';
     $('where-container').textContent = ex.container;
@@ -105,12 +116,13 @@
       }),
     );
     tableSelect.value = init.table;
-    renderTabs();
+    renderTabs(init);
     showMessage(init.rowsCompared ? '' : init.matched);
   }
 
-  function renderTabs() {
-    for (const kind of ['deleted', 'inserted', 'updated']) {
+  /** @param {InitMessage} init */
+  function renderTabs(init) {
+    for (const kind of KINDS) {
       const b = $(`tab-${kind}`);
       b.textContent = `${LABELS[kind]} ${SIGNS[kind]}${nf.format(init.counts[kind])}`;
       b.classList.toggle('active', init.kind === kind);
@@ -118,10 +130,14 @@
     }
   }
 
-  function renderRows() {
+  /**
+   * @param {InitMessage} init
+   * @param {RowsMessage} rows
+   */
+  function renderRows(init, rows) {
     const cols = init.columns;
-    fill(left, cols, 'left');
-    fill(right, cols, 'right');
+    fill(init, rows, left, cols, 'left');
+    fill(init, rows, right, cols, 'right');
     const first = rows.page * rows.pageSize;
     $('range').textContent = rows.total ? `${nf.format(first + 1)}–${nf.format(first + rows.rows.length)} of ${nf.format(rows.total)}` : 'none';
     /** @type {HTMLButtonElement} */ ($('first')).disabled = !rows.hasPrev;
@@ -134,18 +150,28 @@
   /**
    * Column order on both sides: the key columns, then the columns changed in any row of this page
    * (so that a change is visible without scrolling sideways), then the rest.
+   * @param {InitMessage} init
+   * @param {RowsMessage} rows
+   * @param {string[]} cols
    */
-  function columnOrder(cols) {
+  function columnOrder(init, rows, cols) {
     const keys = cols.map((_, i) => i).filter((i) => init.keyColumns.includes(cols[i]));
     const changed = new Set(rows.rows.flatMap((r) => r.changed));
     const rest = cols.map((_, i) => i).filter((i) => !keys.includes(i));
     return [...keys, ...rest.filter((i) => changed.has(i)), ...rest.filter((i) => !changed.has(i))];
   }
 
-  /** One side's table: a key column when the key is not a column (rowid), then the columns; an absent row is a dashed placeholder. */
-  function fill(scroll, cols, side) {
+  /**
+   * One side's table: a key column when the key is not a column (rowid), then the columns; an absent row is a dashed placeholder.
+   * @param {InitMessage} init
+   * @param {RowsMessage} rows
+   * @param {HTMLElement} scroll
+   * @param {string[]} cols
+   * @param {'left' | 'right'} side
+   */
+  function fill(init, rows, scroll, cols, side) {
     const table = /** @type {HTMLTableElement} */ (scroll.querySelector('table'));
-    const order = columnOrder(cols);
+    const order = columnOrder(init, rows, cols);
     const showKey = !init.keyColumns.every((k) => cols.includes(k));
     const headRow = document.createElement('tr');
     if (showKey) {
@@ -160,7 +186,8 @@
       if (init.keyColumns.includes(cols[i])) th.className = 'key';
       headRow.appendChild(th);
     }
-    table.tHead.replaceChildren(headRow);
+    // The page's markup gives each side's table its <thead> and <tbody> (comparePanel.ts).
+    /** @type {HTMLTableSectionElement} */ (table.tHead).replaceChildren(headRow);
     const body = [];
     for (const r of rows.rows) {
       const tr = document.createElement('tr');
@@ -193,6 +220,10 @@
     table.tBodies[0].replaceChildren(...body);
   }
 
+  /**
+   * @param {HTMLElement} td
+   * @param {Cell} c
+   */
   function renderCell(td, c) {
     switch (c.k) {
       case 'null':

@@ -3,15 +3,25 @@
 // here once. Every value comes from a database and is untrusted: elements are made with
 // createElement and filled with textContent only, never innerHTML. Cells arrive as display cells
 // (src/extension/tableGrid/cellView.ts); full values stay in the extension.
-// Loaded before the page's own script (webviewPage `libraries`), it defines window.GridCore.
+// Loaded before the page's own script (webviewPage `libraries`), it defines window.GridCore (a
+// global `var`, so that the page scripts' type check knows its functions: media/tsconfig.json).
 // @ts-check
-(function () {
+var GridCore = (function () {
+  /** @typedef {import('../src/extension/tableGrid/gridProtocol').Cell} Cell */
+  /** @typedef {import('../src/extension/tableGrid/gridProtocol').GridColumn} GridColumn */
+  /**
+   * A cell by its row on the page, its column and its side (`a` when there is one result).
+   * @typedef {{row: number, col: number, side: 'a' | 'b'}} CellAt
+   */
+
   const nf = new Intl.NumberFormat('en-US');
 
   /**
-   * @param {string} tag
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
    * @param {string} [cls]
    * @param {string} [text]
+   * @returns {HTMLElementTagNameMap[K]}
    */
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -31,7 +41,7 @@
    * One cell's content: NULL as a badge, numbers right-aligned, long text cut with "… N chars",
    * BLOBs as their size, JSON text marked.
    * @param {HTMLElement} td
-   * @param {any} cell
+   * @param {Cell} cell
    */
   function cellContent(td, cell) {
     switch (cell.k) {
@@ -58,10 +68,10 @@
 
   /**
    * A body cell addressed by its row on this page, its column and (side by side) its side.
-   * @param {any} cell
+   * @param {Cell} cell
    * @param {number} row
    * @param {number} col
-   * @param {string} [side]
+   * @param {'a' | 'b'} [side]
    * @param {string} [cls]
    */
   function dataCell(cell, row, col, side, cls) {
@@ -93,7 +103,7 @@
   /**
    * The one-table grid: a '#' column, then every column; rows numbered from `offset + 1`.
    * @param {HTMLTableElement} table
-   * @param {{columns: any[], rows: any[][], offset: number, secretColumns?: boolean[], secretsRevealed?: boolean,
+   * @param {{columns: GridColumn[], rows: Cell[][], offset: number, secretColumns?: boolean[], secretsRevealed?: boolean,
    *   header?: (th: HTMLElement, col: number) => void}} p
    */
   function renderGrid(table, p) {
@@ -134,10 +144,10 @@
 
   /**
    * The pager buttons (#first, #prev, #next, #last): a click disables them until the next page arrives.
-   * @param {(move: string) => void} onMove
+   * @param {(move: 'first' | 'prev' | 'next' | 'last') => void} onMove
    */
   function wirePager(onMove) {
-    const ids = ['first', 'prev', 'next', 'last'];
+    const ids = /** @type {const} */ (['first', 'prev', 'next', 'last']);
     for (const move of ids) {
       const b = /** @type {HTMLButtonElement | null} */ (document.getElementById(move));
       if (!b) continue;
@@ -166,20 +176,21 @@
    * Cell selection in a grid: a click selects, the arrow keys move, Ctrl/Cmd+C copies the whole
    * value (through the extension), a double click opens it. A cell is {row, col, side}.
    * @param {HTMLTableElement} table
-   * @param {{onSelect?: (cell: any) => void, onCopy: (cell: any) => void, onOpen: (cell: any) => void, onEscape?: () => void}} handlers
+   * @param {{onSelect?: (cell: CellAt) => void, onCopy: (cell: CellAt) => void, onOpen: (cell: CellAt) => void, onEscape?: () => void}} handlers
    */
   function cellSelection(table, handlers) {
-    /** @type {{row: number, col: number, side: string} | null} */
+    /** @type {CellAt | null} */
     let selected = null;
     /** @param {Element | null} td */
     const cellOf = (td) => {
       const d = td && /** @type {HTMLElement} */ (td).dataset;
-      return d && d.row !== undefined ? { row: Number(d.row), col: Number(d.col), side: d.side || 'a' } : null;
+      // data-side is only ever set to 'a' or 'b' (dataCell's `side`).
+      return d && d.row !== undefined ? { row: Number(d.row), col: Number(d.col), side: /** @type {'a' | 'b'} */ (d.side || 'a') } : null;
     };
-    /** @param {{row: number, col: number, side: string}} c */
+    /** @param {CellAt} c */
     const find = (c) => table.querySelector(`td[data-row="${c.row}"][data-col="${c.col}"]${c.side && table.querySelector('td[data-side]') ? `[data-side="${c.side}"]` : ''}`);
 
-    /** @param {{row: number, col: number, side: string} | null} cell */
+    /** @param {CellAt | null} cell */
     function select(cell) {
       for (const e of table.querySelectorAll('td.selected, tr.selected')) e.classList.remove('selected');
       selected = cell;
@@ -238,5 +249,5 @@
     };
   }
 
-  /** @type {any} */ (window).GridCore = { nf, el, formatSize, cellContent, dataCell, headerCell, renderGrid, showRange, wirePager, showSecretsButton, cellSelection };
+  return { nf, el, formatSize, cellContent, dataCell, headerCell, renderGrid, showRange, wirePager, showSecretsButton, cellSelection };
 })();

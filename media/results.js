@@ -6,10 +6,20 @@
 // extension; cells are addressed by their position in the whole (sorted or filtered) view.
 // @ts-check
 (function () {
+  // Both ends of the protocol are type-checked (npm run typecheck, media/tsconfig.json).
+  /** @typedef {import('../src/extension/queries/resultsProtocol').ResultsHostMessage} HostMessage */
+  /** @typedef {import('../src/extension/queries/resultsProtocol').ResultsWebviewMessage} WebviewMessage */
+  /** @typedef {import('../src/extension/queries/resultsProtocol').ResultSort} ResultSort */
+  /** @typedef {import('../src/extension/queries/resultsProtocol').SideSummary} SideSummary */
+  /** @typedef {import('../src/extension/tableGrid/gridProtocol').Cell} Cell */
+  /** @typedef {Extract<HostMessage, {type: 'result'}>} ResultMessage */
+  /** @typedef {Extract<HostMessage, {type: 'compare'}>} CompareMessage */
+
+  /** @type {{postMessage(message: WebviewMessage): void}} */
   // @ts-ignore acquireVsCodeApi is injected by VS Code
   const vscode = acquireVsCodeApi();
-  const G = /** @type {any} */ (window).GridCore;
-  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const G = window.GridCore;
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const grid = /** @type {HTMLTableElement} */ ($('grid'));
   const wrap = $('grid-wrap');
   const message = $('message');
@@ -18,16 +28,16 @@
   const nf = G.nf;
   const STATUS = { same: '=', changed: '≠', onlyA: '◀', onlyB: '▶' };
 
-  /** @type {any} */
+  /** @type {ResultMessage | CompareMessage | null} */
   let shown = null;
   /** The sort asked for and not yet shown: a second click before the page arrives goes on from it. */
-  /** @type {any} */
+  /** @type {ResultSort | null | undefined} */
   let asked;
 
-  const send = (msg) => vscode.postMessage(msg);
+  const send = (/** @type {WebviewMessage} */ msg) => vscode.postMessage(msg);
   const busy = () => document.body.classList.add('busy');
   /** A cell on the page → its position in the whole view. */
-  const at = (cell) => ({ row: (shown ? shown.offset : 0) + cell.row, col: cell.col, side: cell.side });
+  const at = (/** @type {{row: number, col: number, side: 'a' | 'b'}} */ cell) => ({ row: (shown ? shown.offset : 0) + cell.row, col: cell.col, side: cell.side });
 
   const selection = G.cellSelection(grid, {
     onCopy: (cell) => send({ type: 'copyCell', ...at(cell) }),
@@ -42,7 +52,7 @@
   $('rerun').addEventListener('click', () => send({ type: 'rerun' }));
   // Reveal / Hide applies to the whole session (grids, results, exports): the extension decides.
   $('secrets').addEventListener('click', () => send({ type: 'secrets', reveal: !(shown && shown.secretsRevealed) }));
-  for (const format of ['csv', 'json', 'markdown']) $(`export-${format}`).addEventListener('click', () => send({ type: 'export', format }));
+  for (const format of /** @type {const} */ (['csv', 'json', 'markdown'])) $(`export-${format}`).addEventListener('click', () => send({ type: 'export', format }));
   onlyDiff.addEventListener('change', () => {
     busy();
     send({ type: 'filter', onlyDiff: onlyDiff.checked });
@@ -59,18 +69,24 @@
     send({ type: 'sort', sort: asked });
   });
 
-  /** A total as shown: at most 6 decimals; the exact value in the tooltip. */
+  /**
+   * A total as shown: at most 6 decimals; the exact value in the tooltip.
+   * @param {string | null} s
+   */
   function totalText(s) {
     if (s === null) return '';
     const n = Number(s);
     return /[.eE]/.test(s) && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 6, useGrouping: false }) : s;
   }
 
-  /** The toolbar and the lines under it, for a result or a comparison. */
+  /**
+   * The toolbar and the lines under it, for a result or a comparison.
+   * @param {ResultMessage | CompareMessage} m
+   */
   function header(m) {
     document.body.classList.remove('busy');
     $('title').textContent = m.title;
-    $('source').textContent = m.source || '';
+    $('source').textContent = (m.type === 'result' && m.source) || '';
     $('params').textContent = m.params ? `Parameters: ${m.params}` : '';
     const notice = $('notice');
     notice.hidden = !m.notice;
@@ -85,6 +101,7 @@
     selection.clear();
   }
 
+  /** @param {ResultMessage} m */
   function renderResult(m) {
     shown = m;
     if (asked !== undefined && JSON.stringify(asked) === JSON.stringify(m.sort)) asked = undefined;
@@ -105,6 +122,7 @@
     if (!m.total) message.textContent = m.columns.length ? 'No rows.' : 'The statement ran and returned no result set.';
   }
 
+  /** @param {CompareMessage} m */
   function renderCompare(m) {
     shown = m;
     header(m);
@@ -133,12 +151,20 @@
     top.append(ha, el('th', 'gutter', ''), hb);
     const names = el('tr', 'names');
     names.appendChild(el('th', 'rownum', '#'));
-    const heads = (side, cls) => side.columns.forEach((n, i) => names.appendChild(G.headerCell({ name: n, type: side.types[i] }, { secret: side.secret[i], revealed: m.secretsRevealed, cls })));
+    const heads = (/** @type {SideSummary} */ side, /** @type {string} */ cls) => side.columns.forEach((n, i) => names.appendChild(G.headerCell({ name: n, type: side.types[i] }, { secret: side.secret[i], revealed: m.secretsRevealed, cls })));
     heads(m.a, 'col-a');
     names.appendChild(el('th', 'gutter', ''));
     heads(m.b, 'col-b');
     thead.append(top, names);
     const tbody = el('tbody');
+    /**
+     * @param {HTMLElement} tr
+     * @param {Cell[] | undefined} row
+     * @param {'a' | 'b'} side
+     * @param {string[]} cols
+     * @param {number[]} changed
+     * @param {number} r
+     */
     const cells = (tr, row, side, cols, changed, r) => {
       cols.forEach((_, i) => {
         const cls = side === 'a' ? 'col-a' : 'col-b';
@@ -162,7 +188,7 @@
     const tfoot = el('tfoot');
     const tr = el('tr', 'totals');
     tr.appendChild(el('td', 'rownum', 'Σ'));
-    const sums = (side) =>
+    const sums = (/** @type {SideSummary} */ side) =>
       side.sums.forEach((s, i) => {
         const td = el('td', s === null ? 'total' : 'total num', i === 0 && s === null ? `${nf.format(side.rows)} rows` : totalText(s));
         if (s !== null) td.title = `total of ${side.columns[i]}: ${s}`;
@@ -177,7 +203,7 @@
   }
 
   window.addEventListener('message', (event) => {
-    const m = event.data;
+    const m = /** @type {HostMessage} */ (event.data);
     if (!m || typeof m !== 'object') return;
     if (m.type === 'result') renderResult(m);
     else if (m.type === 'compare') renderCompare(m);

@@ -5,10 +5,16 @@
 // column index on the page.
 // @ts-check
 (function () {
+  // Both ends of the protocol are type-checked (npm run typecheck, media/tsconfig.json).
+  /** @typedef {import('../src/extension/tableGrid/gridProtocol').HostMessage} HostMessage */
+  /** @typedef {import('../src/extension/tableGrid/gridProtocol').WebviewMessage} WebviewMessage */
+  /** @typedef {Extract<HostMessage, {type: 'page'}>} PageMessage */
+
+  /** @type {{postMessage(message: WebviewMessage): void}} */
   // @ts-ignore acquireVsCodeApi is injected by VS Code
   const vscode = acquireVsCodeApi();
-  const G = /** @type {any} */ (window).GridCore;
-  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const G = window.GridCore;
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const grid = /** @type {HTMLTableElement} */ ($('grid'));
   const wrap = $('grid-wrap');
   const message = $('message');
@@ -18,10 +24,11 @@
   const prettyBtn = /** @type {HTMLButtonElement} */ ($('pretty'));
   const nf = G.nf;
 
-  /** @type {any} */
+  /** @type {PageMessage | null} */
   let page = null;
   let pretty = false;
 
+  /** @param {WebviewMessage} msg */
   function send(msg) {
     vscode.postMessage(msg);
   }
@@ -52,6 +59,7 @@
     if (s) send({ type: 'detail', row: s.row, col: s.col, pretty });
   });
 
+  /** @param {PageMessage} p */
   function renderPage(p) {
     page = p;
     selection.clear();
@@ -69,7 +77,7 @@
   }
 
   window.addEventListener('message', (event) => {
-    const m = event.data;
+    const m = /** @type {HostMessage} */ (event.data);
     if (!m || typeof m !== 'object') return;
     if (m.type === 'page') renderPage(m);
     else if (m.type === 'loading') {

@@ -60,7 +60,7 @@ async function main() {
     return;
   }
   sh('bash', [path.join(root, 'scripts', 'installCodeServer.sh')]);
-  const { startCodeServer, installVsix } = require('./codeServer');
+  const { startCodeServer, installVsix } = require('../test/support/codeServer');
   const userDataDir = path.join(demo, 'code-server', 'user-data');
   const extensionsDir = path.join(demo, 'code-server', 'extensions');
   installVsix(vsix, { userDataDir, extensionsDir });

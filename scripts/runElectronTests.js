@@ -13,7 +13,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const cs = require('./codeServer');
+const cs = require('../test/support/codeServer');
 
 const ROOT = cs.ROOT;
 

@@ -25,7 +25,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const cs = require('./codeServer');
+const cs = require('../test/support/codeServer');
 
 const ROOT = cs.ROOT;
 const TIMEOUT_MS = Number(process.env.CDB_TEST_TIMEOUT_MS || 8 * 60 * 1000);

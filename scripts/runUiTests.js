@@ -35,7 +35,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const cs = require('./codeServer');
+const cs = require('../test/support/codeServer');
 
 const ROOT = cs.ROOT;
 // CDB_ARTIFACTS_DIR: for a second run alongside another in the same tree (each run empties its folder).

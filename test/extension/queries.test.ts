@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConsoleRunOutcome } from '../../src/extension/console/consoleCommands';
 import type { ContainerDbApi } from '../../src/extension/extension';
-import type { ResultsContent } from '../../src/extension/queries/resultsPanel';
+import type { ResultsContent } from '../../src/extension/queries/resultContent';
 import type { ResultsHostMessage } from '../../src/extension/queries/resultsProtocol';
 import type { Cell } from '../../src/extension/tableGrid/gridProtocol';
 import type { TreeNode } from '../../src/extension/treeItems/treeNode';

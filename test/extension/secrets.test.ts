@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { SECRET_MASK } from '../../src/core/secrets';
 import type { CompareResult } from '../../src/extension/divergence/compareCommand';
 import type { ContainerDbApi } from '../../src/extension/extension';
-import type { ResultsContent } from '../../src/extension/queries/resultsPanel';
+import type { ResultsContent } from '../../src/extension/queries/resultContent';
 import type { Cell } from '../../src/extension/tableGrid/gridProtocol';
 import type { TableGridPanel } from '../../src/extension/tableGrid/tableGridPanel';
 import { createOpenWebuiContainer, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';

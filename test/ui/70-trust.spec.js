@@ -10,7 +10,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const cs = require('../../scripts/codeServer');
+const cs = require('../support/codeServer');
 const { fixtures, rowByLabel } = require('./steps');
 
 const PREFIX = 'cdbt-t-ui-';

@@ -1,12 +1,154 @@
 /**
- * What a results panel shows of a result it holds: the rows in the order the user sorted them,
- * then one page of that order. The order is SQLite's order of values, so clicking a header orders
- * the loaded rows as `ORDER BY col` would (ties keep the order the query returned). Pure functions;
- * the panel keeps the state.
+ * What a results panel shows of the result it holds: the view (sorted by one column for one
+ * result, only the differing pairs side by side, the page) and the caches that keep a page move
+ * cheap (the content masked, its display order). The order is SQLite's order of values, so clicking
+ * a header orders the loaded rows as `ORDER BY col` would (ties keep the order the query returned).
+ * Pure, no VS Code: the panel (resultsPanel.ts) runs the job and posts what this returns.
  */
+import type { ExportableResult } from '../../core/queries';
+import type { SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
 import type { PageMove } from '../tableGrid/gridProtocol';
+import { exportableContent, loadedLength, maskContent, type ResultsContent } from './resultContent';
+import { pageMessage, type PageMessage } from './resultMessages';
 import type { ResultSort } from './resultsProtocol';
+
+/** The session's secret switch, as secretReveal (extension/secretReveal.ts) offers it. */
+export interface SecretSwitch {
+  /** The policy to mask with, or undefined while secrets are revealed. */
+  masking(): SecretPolicy | undefined;
+  /** The rules that say which columns hold secrets (their badges), revealed or not. */
+  policy(): SecretPolicy;
+  readonly revealed: boolean;
+}
+
+/**
+ * Where the view lands when new content arrives: `first` (a new run: as returned, first page),
+ * `kept` (Run again: same sort and page, the page clamped), `more` (Load more: the first new row,
+ * unless sorted or filtered).
+ */
+export type Landing = { kind: 'first' } | { kind: 'kept' } | { kind: 'more'; loadedBefore: number };
+
+export class ResultView {
+  /** What the query returned, secrets included; `shown()` is what is shown and exported. */
+  private held: ResultsContent | undefined;
+  /** The row limit the content was read with. */
+  private readLimit = 0;
+  private sort: ResultSort | null = null;
+  private onlyDiff = false;
+  private offset = 0;
+  private masked: { from: ResultsContent; policy: SecretPolicy; value: ResultsContent } | undefined;
+  /** Display order of the content shown (row or pair indexes), for the sort and filter it was made with. */
+  private ordered: { from: ResultsContent; sort: ResultSort | null; onlyDiff: boolean; order: number[] } | undefined;
+
+  /** `pageSize`: rows per page (containerDb.pageSize), read at every page. */
+  constructor(
+    private readonly secrets: SecretSwitch,
+    private readonly pageSize: () => number,
+  ) {}
+
+  get content(): ResultsContent | undefined {
+    return this.held;
+  }
+
+  get limit(): number {
+    return this.readLimit;
+  }
+
+  /** Rows (or pairs) loaded. */
+  get loaded(): number {
+    return this.held ? loadedLength(this.held) : 0;
+  }
+
+  /** New content, read with `limit`; returns its page where `landing` puts the view. */
+  load(content: ResultsContent, limit: number, landing: Landing): PageMessage {
+    this.readLimit = limit;
+    const sameKind = this.held?.kind === content.kind;
+    this.held = content;
+    if (!sameKind || landing.kind === 'first') (this.sort = null), (this.offset = 0);
+    if (landing.kind === 'more' && !this.sort && !this.onlyDiff && loadedLength(content) > landing.loadedBefore) this.offset = landing.loadedBefore;
+    if (this.sort && (content.kind !== 'single' || this.sort.col >= content.run.result.columns.length)) this.sort = null;
+    return this.message()!;
+  }
+
+  /** The run failed: nothing is shown; the sort, filter and page stay for the next run. */
+  clear(): void {
+    this.held = undefined;
+  }
+
+  /** Moves to another page; undefined (nothing changes) while there is no content. */
+  page(move: PageMove): PageMessage | undefined {
+    const c = this.shown();
+    if (!c) return undefined;
+    this.offset = pageOffset(this.offset, this.orderOf(c).length, this.pageSize(), move);
+    return this.message();
+  }
+
+  /** Orders the whole loaded result by a column (null: as returned), from the first page; one result only. */
+  sortBy(sort: ResultSort | null): PageMessage | undefined {
+    const c = this.shown();
+    if (!c || c.kind !== 'single') return undefined;
+    this.sort = sort && sort.col < c.run.result.columns.length ? { col: sort.col, dir: sort.dir } : null;
+    this.offset = 0;
+    return this.message();
+  }
+
+  /** Side by side: only the pairs that differ (or all), from the first page; kept for the next content. */
+  filterPairs(onlyDiff: boolean): PageMessage | undefined {
+    this.onlyDiff = onlyDiff;
+    this.offset = 0;
+    return this.held ? this.message() : undefined;
+  }
+
+  /** The current page of the content as shown (masked unless revealed), the offset clamped to it. */
+  message(): PageMessage | undefined {
+    const c = this.shown();
+    if (!c) return undefined;
+    const order = this.orderOf(c);
+    const size = this.pageSize();
+    this.offset = pageOffset(this.offset, order.length, size, 'reload');
+    const at = order.slice(this.offset, this.offset + size);
+    const page = { offset: this.offset, total: order.length, pageSize: size, hasPrev: this.offset > 0, hasNext: this.offset + at.length < order.length };
+    return pageMessage(c, { page, at, sort: this.sort, onlyDiff: this.onlyDiff, limit: this.readLimit }, { policy: this.secrets.policy(), revealed: this.secrets.revealed });
+  }
+
+  /** The content as shown and exported: secrets masked unless revealed for the session. */
+  shown(): ResultsContent | undefined {
+    const c = this.held;
+    const policy = this.secrets.masking();
+    if (!c || !policy) return c;
+    if (this.masked?.from !== c || this.masked.policy !== policy) this.masked = { from: c, policy, value: maskContent(c, policy) };
+    return this.masked.value;
+  }
+
+  /** The content as shown, as a table for export. */
+  exportable(): ExportableResult | undefined {
+    const c = this.shown();
+    return c && exportableContent(c);
+  }
+
+  /** A cell as shown, by its position in the view (as the webview addresses it). */
+  value(position: number, col: number, side: 'a' | 'b'): SqlValue | undefined {
+    const c = this.shown();
+    if (!c) return undefined;
+    const i = this.orderOf(c)[position];
+    if (i === undefined) return undefined;
+    const r = c.kind === 'single' ? c.run.result.rows[i] : c.cmp.pairs[i]?.[side];
+    return r && col < r.length ? r[col] : undefined;
+  }
+
+  /** Row (or pair) indexes of `c` in display order: sorted by the chosen column, or the differing pairs only. */
+  private orderOf(c: ResultsContent): number[] {
+    const o = this.ordered;
+    if (o && o.from === c && o.sort === this.sort && o.onlyDiff === this.onlyDiff) return o.order;
+    const order =
+      c.kind === 'single'
+        ? sortedOrder(c.run.result.rows, this.sort)
+        : c.cmp.pairs.flatMap((p, i) => (this.onlyDiff && p.status === 'same' ? [] : [i]));
+    this.ordered = { from: c, sort: this.sort, onlyDiff: this.onlyDiff, order };
+    return order;
+  }
+}
 
 /** SQLite's storage classes in its sort order: NULL, then numbers, then text, then BLOB. */
 function rank(v: SqlValue): number {
@@ -91,27 +233,4 @@ export function pageOffset(offset: number, total: number, pageSize: number, move
     default:
       return offset < total ? offset : lastStart;
   }
-}
-
-const CLASS_NAMES = ['NULL', 'INTEGER', 'REAL', 'TEXT', 'BLOB'] as const;
-
-function storageClass(v: SqlValue): number {
-  if (v === null || v === undefined) return 0;
-  if (typeof v === 'bigint') return 1;
-  if (typeof v === 'number') return Number.isInteger(v) ? 1 : 2;
-  if (typeof v === 'string') return 3;
-  return 4;
-}
-
-/**
- * Per column, the storage classes its values have ("INTEGER", "TEXT", "INTEGER/REAL"): a result
- * column has no declared type, so the header shows what the values are. NULL only when nothing else is.
- */
-export function observedTypes(rows: readonly (readonly SqlValue[])[], columns: number): string[] {
-  const seen = Array.from({ length: columns }, () => 0);
-  for (const row of rows) for (let c = 0; c < columns; c++) seen[c] |= 1 << storageClass(row[c]);
-  return seen.map((bits) => {
-    const names = CLASS_NAMES.filter((_, k) => k > 0 && bits & (1 << k));
-    return names.length ? names.join('/') : bits ? 'NULL' : '';
-  });
 }

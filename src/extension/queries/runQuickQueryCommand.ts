@@ -14,7 +14,8 @@ import { hostLabel } from './hostDatabaseFile';
 import { askParams } from './paramInput';
 import type { DatabaseRef, OpenedDatabase } from './queryDatabases';
 import type { QueryServices } from './queryServices';
-import type { ResultJob, ResultsContent } from './resultsPanel';
+import type { ResultsContent } from './resultContent';
+import type { ResultJob } from './resultsPanel';
 import { isRunTarget, pickRunTarget, type RunTarget } from './targetPick';
 import { userQueries } from './userQueries';
 

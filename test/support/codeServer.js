@@ -1,6 +1,8 @@
 // Starts and stops the real VS Code (code-server 4.100.3, installed by scripts/installCodeServer.sh
 // into .cache/code-server) that the extension-host tests and the UI tests run against, and launches
-// the Chromium that drives its workbench. Shared by runExtensionTests.js and runUiTests.js.
+// the Chromium that drives its workbench. A library of the test harness, so it lives with the tests
+// (scripts/ keeps the entry points that use it: runExtensionTests.js, runUiTests.js,
+// runElectronTests.js, demo.js; test/ui/70-trust.spec.js starts a second server with it).
 //
 // Why a process group: code-server is a wrapper process that forks the server, which forks the
 // extension host, file watchers and pty hosts. Killing only the pid we spawned leaves those
@@ -14,7 +16,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const CODE_SERVER_VERSION = '4.100.3';
 const CODE_SERVER_BIN = path.join(
   process.env.CODE_SERVER_DIR || path.join(ROOT, '.cache', 'code-server'),
