@@ -236,7 +236,7 @@
         td.classList.add('num');
         break;
       case 'blob':
-        td.textContent = `BLOB ${nf.format(c.size)} B ${c.head}`;
+        td.textContent = `BLOB ${c.sizeLabel} ${c.head}`;
         td.classList.add('blob');
         break;
       default:

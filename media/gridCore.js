@@ -30,13 +30,6 @@ var GridCore = (function () {
     return e;
   }
 
-  /** @param {number} n */
-  function formatSize(n) {
-    if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-    if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-    return `${n} B`;
-  }
-
   /**
    * One cell's content: NULL as a badge, numbers right-aligned, long text cut with "… N chars",
    * BLOBs as their size, JSON text marked.
@@ -56,7 +49,7 @@ var GridCore = (function () {
         break;
       case 'blob':
         td.classList.add('blob');
-        td.appendChild(el('span', 'blob-badge', `BLOB ${formatSize(cell.size)}`));
+        td.appendChild(el('span', 'blob-badge', `BLOB ${cell.sizeLabel}`));
         break;
       default:
         td.classList.add('text');
@@ -249,5 +242,5 @@ var GridCore = (function () {
     };
   }
 
-  return { nf, el, formatSize, cellContent, dataCell, headerCell, renderGrid, showRange, wirePager, showSecretsButton, cellSelection };
+  return { nf, el, cellContent, dataCell, headerCell, renderGrid, showRange, wirePager, showSecretsButton, cellSelection };
 })();

@@ -36,3 +36,26 @@ ${[...(page.libraries ?? []), page.script].map((s) => `<script nonce="${nonce}" 
 </body>
 </html>`;
 }
+
+/**
+ * Points a panel at its page and its protocol, the same way for every webview: scripts on, only
+ * media/ readable, and each message from the page checked by the protocol's parser before it is
+ * handled (a page is untrusted territory: a malformed message is logged and dropped).
+ */
+export function wireWebview<M>(
+  panel: vscode.WebviewPanel,
+  media: vscode.Uri,
+  html: (webview: vscode.Webview, media: vscode.Uri) => string,
+  parse: (raw: unknown) => M | undefined,
+  onMessage: (msg: M) => void,
+  log: vscode.LogOutputChannel,
+  what: string,
+): vscode.Disposable {
+  panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
+  panel.webview.html = html(panel.webview, media);
+  return panel.webview.onDidReceiveMessage((raw) => {
+    const msg = parse(raw);
+    if (msg === undefined) log.warn(`${what}: ignored a malformed message from the webview`);
+    else onMessage(msg);
+  });
+}

@@ -116,6 +116,12 @@ export interface UsageDataOptions {
   days?: number;
   /** False: every organization inactive (the endpoints find none). Default true. */
   activeOrgs?: boolean;
+  /**
+   * Every model has usage today in every organization: a month-to-date range then holds every
+   * model whatever the date (on the 1st, a random quiet day could leave one out and change which
+   * rows a side-by-side comparison pairs). Default false.
+   */
+  everyModelToday?: boolean;
 }
 
 const MODELS: Array<[string, string | null]> = [
@@ -194,7 +200,8 @@ export function generateUsageData(opts: UsageDataOptions): UsageData {
         });
       }
       for (const [model, provider] of MODELS) {
-        if (rand() < 0.3) continue;
+        // The draw is made either way, so that the rest of the data stays what the seed gives.
+        if (rand() < 0.3 && !(opts.everyModelToday && d === 0)) continue;
         const raw = int(1, 90000) / 4096;
         modelDaily.push({
           id: `${org.id}:${model}:${date}`,

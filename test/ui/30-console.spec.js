@@ -39,12 +39,12 @@ module.exports = {
     const usage = support('usageData');
     await fx.removeByPrefix(PREFIX);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
-    const db = usage.writeUsageDb(path.join(tmp, 'webui.db'), usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 3 }));
+    const db = usage.writeUsageDb(path.join(tmp, 'webui.db'), usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 3, everyModelToday: true }));
     await fx.createOpenWebuiContainer({ name: NAME, volume: `${NAME}-data`, dbFile: db });
     // The host copy: the same users and models with other usage (put back as it was afterwards).
     hostDb = path.join(ctx.workspace, 'backend', 'data', 'webui.db');
     if (fs.existsSync(hostDb)) fs.copyFileSync(hostDb, path.join(tmp, 'workspace-webui.db'));
-    const hostData = usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 4 });
+    const hostData = usage.generateUsageData({ today: new Date().toISOString().slice(0, 10), seed: 4, everyModelToday: true });
     hostData.modelDaily = hostData.modelDaily.filter((r) => r.model_name !== 'deepseek/deepseek-chat');
     usage.writeUsageDb(hostDb, hostData);
     await ctx.activityBarItem(page, 'Container DB').click();

@@ -5,7 +5,8 @@
  * which file is which sits at the top.
  */
 import * as vscode from 'vscode';
-import { webviewPage } from '../webviewPage';
+import { PanelSet } from '../panelSet';
+import { webviewPage, wireWebview } from '../webviewPage';
 import { errorLine } from '../../core/errors';
 import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff';
 import { maskRows, secretColumns, type SecretPolicy } from '../../core/secrets';
@@ -46,18 +47,9 @@ export class ComparePanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     mediaUri: vscode.Uri,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaUri] };
-    panel.webview.html = compareHtml(panel.webview, mediaUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw) => {
-        const msg = parseCompareMessage(raw);
-        if (!msg) {
-          this.log.warn('Compare view: ignored a malformed message from the webview');
-          return;
-        }
-        void this.handle(msg);
-      }),
+      wireWebview(panel, mediaUri, compareHtml, parseCompareMessage, (msg) => void this.handle(msg), this.log, 'Compare view'),
       divergence.onDidChange((id) => {
         if (id === containerId && divergence.get(id)?.kind !== 'computing') void this.init(this.kind);
       }),
@@ -264,7 +256,7 @@ function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {
 
 /** One panel per container and table; Compare reveals the open one. */
 export class ComparePanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ComparePanel>();
+  private readonly panels = new PanelSet<ComparePanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -274,30 +266,23 @@ export class ComparePanels implements vscode.Disposable {
   ) {}
 
   async open(containerId: string, table: string): Promise<ComparePanel> {
-    const key = `${containerId}\u0000${table}`;
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.reveal();
-      await existing.init(undefined);
-      return existing;
-    }
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `${table}: host ↔ container`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false });
-    const p = new ComparePanel(panel, containerId, table, this.divergence, this.docker, this.log, media);
-    this.panels.set(key, p);
-    p.onDidClose(() => this.panels.delete(key));
+    const { panel: p } = this.panels.open(`${containerId}\u0000${table}`, () => {
+      const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+      const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `${table}: host ↔ container`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false });
+      return new ComparePanel(panel, containerId, table, this.divergence, this.docker, this.log, media);
+    });
+    // An open one is brought up to date too: its comparison may have moved on while it was hidden.
     await p.init(undefined);
     return p;
   }
 
   /** The open panels, for tests. */
   all(): ComparePanel[] {
-    return [...this.panels.values()];
+    return this.panels.all();
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

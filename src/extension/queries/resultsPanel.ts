@@ -8,7 +8,7 @@
  * job and carries the messages.
  */
 import * as vscode from 'vscode';
-import { webviewPage } from '../webviewPage';
+import { webviewPage, wireWebview } from '../webviewPage';
 import { CdbError, errorLine, isCdbError } from '../../core/errors';
 import type { ExportableResult, ExportFormat } from '../../core/queries';
 import { withoutValues } from '../../core/secrets';
@@ -52,18 +52,9 @@ export class ResultsPanel implements vscode.Disposable {
     private readonly rowStep: () => number,
     mediaUri: vscode.Uri,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaUri] };
-    panel.webview.html = resultsHtml(panel.webview, mediaUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw) => {
-        const msg = parseResultsMessage(raw);
-        if (!msg) {
-          this.log.warn('Query results: ignored a malformed message from the webview');
-          return;
-        }
-        void this.handle(msg).catch((err) => this.errors.report(this.job?.title ?? 'Query results', err));
-      }),
+      wireWebview(panel, mediaUri, resultsHtml, parseResultsMessage, (msg) => void this.handle(msg).catch((err) => this.errors.report(this.job?.title ?? 'Query results', err)), this.log, 'Query results'),
       // Reveal / hide (or a new pattern) re-renders the result already read; nothing runs again.
       secretReveal.onDidChange(() => {
         if (this.view.content && (this.lastMessage?.type === 'result' || this.lastMessage?.type === 'compare')) this.show(this.view.message());

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { ErrorReporter } from '../errorReporter';
+import { PanelSet } from '../panelSet';
 import type { QueryRunner } from './queryRunner';
 import { Exporter, RESULTS_VIEW_TYPE, ResultsPanel } from './resultsPanel';
 
 /** One results panel per key (a quick query on a target, a console document); the last focused one is "active" for Export. */
 export class ResultsPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ResultsPanel>();
+  private readonly panels = new PanelSet<ResultsPanel>();
   private lastActive: ResultsPanel | undefined;
 
   constructor(
@@ -18,29 +19,24 @@ export class ResultsPanels implements vscode.Disposable {
   ) {}
 
   open(key: string, title: string, column = vscode.ViewColumn.Active): ResultsPanel {
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.reveal();
-      this.lastActive = existing;
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, title, { viewColumn: column, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
-    const results = new ResultsPanel(panel, key, this.runner, this.errors, this.log, this.exporter, this.rowStep, vscode.Uri.joinPath(this.extensionUri, 'media'));
-    this.panels.set(key, results);
+    const { panel: results } = this.panels.open(key, () => {
+      const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, title, { viewColumn: column, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
+      const made = new ResultsPanel(panel, key, this.runner, this.errors, this.log, this.exporter, this.rowStep, vscode.Uri.joinPath(this.extensionUri, 'media'));
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.lastActive = made;
+      });
+      made.onDidClose(() => {
+        if (this.lastActive === made) this.lastActive = undefined;
+      });
+      return made;
+    });
     this.lastActive = results;
-    panel.onDidChangeViewState((e) => {
-      if (e.webviewPanel.active) this.lastActive = results;
-    });
-    results.onDidClose(() => {
-      this.panels.delete(key);
-      if (this.lastActive === results) this.lastActive = undefined;
-    });
     return results;
   }
 
   /** The panel Export acts on: the focused one, else the last one shown. */
   get active(): ResultsPanel | undefined {
-    return [...this.panels.values()].find((p) => p.panel.active) ?? this.lastActive;
+    return this.panels.all().find((p) => p.panel.active) ?? this.lastActive;
   }
 
   get(key: string): ResultsPanel | undefined {
@@ -48,7 +44,6 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }

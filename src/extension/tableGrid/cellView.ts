@@ -1,4 +1,5 @@
 /** How values read from a database are shown, copied and opened: pure functions, no VS Code. */
+import { formatByteSize } from '../../core/byteSize';
 import type { SqlValue } from '../../core/types';
 import type { Cell } from './gridProtocol';
 
@@ -12,7 +13,7 @@ export function toCell(v: SqlValue): Cell {
   if (v === null || v === undefined) return { k: 'null' };
   if (typeof v === 'bigint') return { k: 'int', v: v.toString() };
   if (typeof v === 'number') return { k: Number.isInteger(v) ? 'int' : 'real', v: String(v) };
-  if (v instanceof Uint8Array) return { k: 'blob', size: v.byteLength, head: hex(v.subarray(0, 16)) };
+  if (v instanceof Uint8Array) return { k: 'blob', size: v.byteLength, sizeLabel: formatByteSize(v.byteLength), head: hex(v.subarray(0, 16)) };
   const text = String(v);
   const shown = text.length > CELL_TEXT_LIMIT ? text.slice(0, CELL_TEXT_LIMIT) : text;
   return { k: 'text', v: shown, more: text.length - shown.length, json: looksLikeJson(text) };

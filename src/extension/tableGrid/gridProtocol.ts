@@ -9,7 +9,8 @@ export type Cell =
   | { k: 'int' | 'real'; v: string }
   /** `more`: characters cut from the display; `json`: the full text parses as a JSON object or array. */
   | { k: 'text'; v: string; more: number; json: boolean }
-  | { k: 'blob'; size: number; head: string };
+  /** sizeLabel: formatByteSize(size), so that the webviews write a size as the rest of the tool does. */
+  | { k: 'blob'; size: number; sizeLabel: string; head: string };
 
 export interface GridColumn {
   name: string;

@@ -4,7 +4,7 @@
  * user through the detail pane, the clipboard or an untitled editor.
  */
 import * as vscode from 'vscode';
-import { webviewPage } from '../webviewPage';
+import { webviewPage, wireWebview } from '../webviewPage';
 import { errorLine } from '../../core/errors';
 import { Page, PageCursor, PageDirection, readPage } from '../../core/sqlEngine';
 import { maskRows, secretColumns } from '../../core/secrets';
@@ -44,18 +44,9 @@ export class TableGridPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     mediaUri: vscode.Uri,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaUri] };
-    panel.webview.html = gridHtml(panel.webview, mediaUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw) => {
-        const msg = parseWebviewMessage(raw);
-        if (!msg) {
-          this.log.warn('Table grid: ignored a malformed message from the webview');
-          return;
-        }
-        void this.handle(msg);
-      }),
+      wireWebview(panel, mediaUri, gridHtml, parseWebviewMessage, (msg) => void this.handle(msg), this.log, 'Table grid'),
       store.onDidChange((id) => {
         const now = store.get(id);
         // A re-pull replaced the snapshot: show the new data from the first page.

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { ErrorReporter } from '../errorReporter';
+import { PanelSet } from '../panelSet';
 import type { SnapshotStore } from '../snapshotStore';
 import { GRID_VIEW_TYPE, GridTarget, TableGridPanel } from './tableGridPanel';
 
 /** One grid panel per (container, table): opening a table again reveals its panel. */
 export class TableGrids implements vscode.Disposable {
-  private readonly panels = new Map<string, TableGridPanel>();
+  private readonly panels = new PanelSet<TableGridPanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -15,17 +16,10 @@ export class TableGrids implements vscode.Disposable {
   ) {}
 
   open(target: GridTarget): TableGridPanel {
-    const key = gridKey(target);
-    const existing = this.panels.get(key);
-    if (existing) {
-      existing.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.tableName, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
-    const grid = new TableGridPanel(panel, target, this.store, this.errors, this.log, vscode.Uri.joinPath(this.extensionUri, 'media'));
-    this.panels.set(key, grid);
-    grid.onDidClose(() => this.panels.delete(key));
-    return grid;
+    return this.panels.open(gridKey(target), () => {
+      const panel = vscode.window.createWebviewPanel(GRID_VIEW_TYPE, target.tableName, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+      return new TableGridPanel(panel, target, this.store, this.errors, this.log, vscode.Uri.joinPath(this.extensionUri, 'media'));
+    }).panel;
   }
 
   get(target: GridTarget): TableGridPanel | undefined {
@@ -33,8 +27,7 @@ export class TableGrids implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 
