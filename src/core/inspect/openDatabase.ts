@@ -72,8 +72,6 @@ export async function openContainerDatabase(
   opts: Omit<PullSnapshotOptions, 'hash'> = {},
 ): Promise<OpenedContainerDatabase> {
   const path = databasePathOf(container);
-  // sql.js's wasm compiles while the archive streams in.
-  sql.preload();
   const started = Date.now();
   const pulled = await pullSnapshot(engine, container, path, { ...opts, hash: 'later' });
   const pullMs = Date.now() - started;
