@@ -47,7 +47,7 @@ describe('Podman endpoints', () => {
   it('an ssh CONTAINER_HOST with a socket path: forwarded to that socket, CONTAINER_SSHKEY as the key', () => {
     const e = resolve({ CONTAINER_HOST: 'ssh://core@box.example:2222/run/user/1000/podman/podman.sock', CONTAINER_SSHKEY: '/k/id' });
     assert.equal(e.kind, 'ssh');
-    assert.deepEqual(e.ssh, { host: 'box.example', port: 2222, username: 'core', agent: undefined, identity: '/k/id', remoteSocket: '/run/user/1000/podman/podman.sock' });
+    assert.deepEqual(e.ssh, { host: 'box.example', port: 2222, username: 'core', agent: undefined, identity: '/k/id', remoteSocket: '/run/user/1000/podman/podman.sock', homeDir: home });
     assert.equal(e.description, 'ssh://core@box.example:2222/run/user/1000/podman/podman.sock (CONTAINER_HOST)');
   });
 

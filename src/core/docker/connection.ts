@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 import { CdbError, errorLine } from '../errors';
 import { EndpointOptions, EngineEndpoint, resolveEndpoint } from './endpoint';
 import { engineRequest } from './engineRequest';
+import { sshAgent } from './sshTransport';
 import { detectEngineKind, engineName, hostVariables, type EngineKind } from './engineKind';
 
 export interface DockerConnection {
@@ -127,6 +128,12 @@ function loadDockerode(): typeof Dockerode {
 function makeClient(endpoint: EngineEndpoint, connectTimeoutMs: number, version?: string): Dockerode {
   const options: Dockerode.DockerOptions & { agent?: http.Agent } = { ...endpoint.options, version };
   if (endpoint.kind === 'tcp') options.agent = withConnectTimeout(tcpAgent(options), connectTimeoutMs);
+  if (endpoint.kind === 'ssh' && endpoint.ssh) {
+    // Plain HTTP over our ssh channels (sshTransport.ts), not docker-modem's own ssh agent.
+    options.protocol = 'http';
+    options.sshOptions = undefined;
+    options.agent = sshAgent(endpoint.ssh, { timeoutMs: connectTimeoutMs, description: endpoint.description });
+  }
   try {
     return new (loadDockerode())(options);
   } catch (err) {
@@ -225,6 +232,10 @@ export function engineError(err: unknown, endpoint: EngineEndpoint): CdbError {
     return new CdbError('ENGINE_UNREACHABLE', `Cannot reach the ${name} engine at ${where} over ssh (${e.level}): ${errorLine(err)}. Check that \`ssh\` to that host works and ${name} runs there.`, { cause: err });
   }
   const why = UNREACHABLE[code] ?? (/socket hang up/i.test(String(e.message)) ? 'connection closed before an answer' : undefined);
+  if (why && endpoint.kind === 'ssh') {
+    // Our ssh transport names its own failures; what reaches here is the HTTP stream over it cut short.
+    return new CdbError('ENGINE_UNREACHABLE', `Lost the ssh connection to the ${name} engine at ${where} (${why}): check the network and that host, then try again.`, { cause: err });
+  }
   if (why) {
     return new CdbError('ENGINE_UNREACHABLE', `Cannot reach the ${name} engine at ${where}: ${why}. Is ${name} running there? Start it, or set ${hosts}.`, { cause: err });
   }

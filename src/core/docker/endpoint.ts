@@ -47,6 +47,8 @@ export interface SshTarget {
   identity?: string;
   /** The engine's socket on the far side; when absent, `docker system dial-stdio` runs there. */
   remoteSocket?: string;
+  /** Where ~/.ssh is (known_hosts, default keys). */
+  homeDir?: string;
 }
 
 export interface EndpointOptions {
@@ -84,6 +86,13 @@ interface Origin {
 }
 
 export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
+  const endpoint = resolve(opts);
+  // ssh reads known_hosts and default keys from the same home the Docker config came from.
+  if (endpoint.ssh) endpoint.ssh.homeDir = opts.homeDir ?? os.homedir();
+  return endpoint;
+}
+
+function resolve(opts: EndpointOptions): EngineEndpoint {
   const env = opts.env ?? process.env;
   const home = opts.homeDir ?? os.homedir();
   const configDir = env.DOCKER_CONFIG || path.join(home, '.docker');
