@@ -51,7 +51,11 @@ fi
 # --- npm dependencies -----------------------------------------------------------------------------
 # npm writes node_modules/.package-lock.json after a complete install; newer than the lock file
 # means node_modules already matches it (npm ci would delete and refetch everything).
-if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
+# A symlinked node_modules is a tree shared with another checkout (a git worktree): npm ci would
+# empty it for every checkout using it (it did, once: a worktree's fresh lock file looked newer).
+if [ -L node_modules ] && [ -z "${CDB_FORCE_NPM_CI:-}" ]; then
+  skip "npm ci" "node_modules is a symlink to a shared tree"
+elif [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
    && [ -z "${CDB_FORCE_NPM_CI:-}" ]; then
   skip "npm ci" "node_modules matches package-lock.json"
 else
