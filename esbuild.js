@@ -39,6 +39,18 @@ const dockerodeApart = {
   },
 };
 
+/**
+ * ssh2 goes in its own file too, dist/ssh2.js: dockerode's bundle requires it at load (docker-modem),
+ * and our ssh transport (core/docker/sshTransport.ts) requires it for ssh:// endpoints only; one
+ * copy serves both.
+ */
+const ssh2Apart = {
+  name: 'ssh2-in-its-own-file',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: './ssh2.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -57,9 +69,10 @@ const entries = [
   // No GLIBC_TUNABLES=glibc.malloc.hugetlb=1 any more: measured 2026-11-29 on an idle machine,
   // inspect of 357 MiB took 2.6-2.9 s with it (sys 1.0-1.3 s: huge-page compaction on fault) and
   // 1.75-2.1 s without (sys 0.45 s).
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerodeApart] },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [dockerodeApart] },
-  { entryPoints: [require.resolve('dockerode')], outfile: 'dist/dockerode.js', plugins: [stubBuildkit] },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerodeApart, ssh2Apart] },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [dockerodeApart, ssh2Apart] },
+  { entryPoints: [require.resolve('dockerode')], outfile: 'dist/dockerode.js', plugins: [stubBuildkit, ssh2Apart] },
+  { entryPoints: [require.resolve('ssh2')], outfile: 'dist/ssh2.js' },
   { entryPoints: ['src/core/sqlEngine/sqlWorker.ts'], outfile: 'dist/sqlWorker.js' },
 ];
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a bare Debian 12 machine (Node 20, npm, python3, make/g++) needs before the tests:
 # Debian packages, the project's npm dependencies, code-server (a real VS Code) and a running
-# Docker engine. Idempotent: a step whose result is already there is skipped, so a second run
+# Docker engine and Podman's Docker-compatible service (the integration suite runs on both; the ssh
+# tests start their own sshd from the openssh-server package). Idempotent: a step whose result is already there is skipped, so a second run
 # takes seconds. One line per step on stdout; the steps' own output goes to .ci/logs/*.log
 # and its tail is printed only when a step fails.
 #
@@ -16,7 +17,7 @@ cd "$ROOT"
 SUDO=''
 [ "$(id -u)" -eq 0 ] || SUDO='sudo'
 
-PACKAGES=(docker.io busybox-static sqlite3 sqlite3-tools libkrb5-dev pkg-config ripgrep chromium python3)
+PACKAGES=(docker.io podman openssh-server curl busybox-static sqlite3 sqlite3-tools libkrb5-dev pkg-config ripgrep chromium python3)
 T0=$(date +%s)
 
 step() { # step NAME LOGFILE CMD...: one line with the time taken; the log's tail when it fails
@@ -50,7 +51,11 @@ fi
 # --- npm dependencies -----------------------------------------------------------------------------
 # npm writes node_modules/.package-lock.json after a complete install; newer than the lock file
 # means node_modules already matches it (npm ci would delete and refetch everything).
-if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
+# A symlinked node_modules is a tree shared with another checkout (a git worktree): npm ci would
+# empty it for every checkout using it (it did, once: a worktree's fresh lock file looked newer).
+if [ -L node_modules ] && [ -z "${CDB_FORCE_NPM_CI:-}" ]; then
+  skip "npm ci" "node_modules is a symlink to a shared tree"
+elif [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
    && [ -z "${CDB_FORCE_NPM_CI:-}" ]; then
   skip "npm ci" "node_modules matches package-lock.json"
 else
@@ -81,6 +86,31 @@ else
   $SUDO setsid nohup dockerd --bridge=none --iptables=false >"$LOGS/dockerd.log" 2>&1 </dev/null &
   DOCKERD_PID=$!
   step "start dockerd" dockerd-wait.log wait_for_docker
+fi
+
+# --- Podman service ----------------------------------------------------------------------------------
+# Rootful, on Podman's default socket, never timing out (--time=0). Debian's openssh-server may have
+# tried to start sshd at install; the ssh tests start their own on a loopback port.
+PODMAN_SOCK=/run/podman/podman.sock
+podman_ping() { curl -sf --max-time 2 --unix-socket "$PODMAN_SOCK" http://podman/_ping >/dev/null 2>&1; }
+wait_for_podman() {
+  local i
+  for i in $(seq 1 60); do
+    podman_ping && return 0
+    if [ -n "${PODMAN_PID:-}" ] && ! kill -0 "$PODMAN_PID" 2>/dev/null; then
+      echo "podman system service exited; see .ci/logs/podman-service.log"; return 1
+    fi
+    sleep 1
+  done
+  echo "GET /_ping on $PODMAN_SOCK still failing after 60 s"; return 1
+}
+if podman_ping; then
+  skip "Podman service" "already answering on $PODMAN_SOCK"
+else
+  $SUDO mkdir -p "$(dirname "$PODMAN_SOCK")"
+  $SUDO setsid nohup podman system service --time=0 "unix://$PODMAN_SOCK" >"$LOGS/podman-service.log" 2>&1 </dev/null &
+  PODMAN_PID=$!
+  step "start podman system service" podman-wait.log wait_for_podman
 fi
 
 printf 'setup: %-44s %4d s\n' "done" $(( $(date +%s) - T0 ))

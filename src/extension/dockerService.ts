@@ -12,7 +12,8 @@ import { readSettings } from './settings';
 export type EngineState =
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'ready'; containers: ContainerInfo[]; endpoint: string }
+  /** `engine`: "Docker" / "Podman", which engine answered (the view names it when it is not Docker). */
+  | { kind: 'ready'; containers: ContainerInfo[]; endpoint: string; engine: string }
   | { kind: 'unreachable'; error: CdbError };
 
 /** Container lifecycle actions that change what the view lists. */
@@ -80,9 +81,10 @@ export class DockerService implements vscode.Disposable {
       const s = readSettings();
       this.conn = import('../core/docker').then(({ connectEngine }) => connectEngine({ dockerHost: s.dockerHost, context: s.dockerContext }));
       this.conn.then(
-        (c) => {
+        async (c) => {
           if (gen !== this.generation) return;
-          this.log.info(`Connected to the Docker engine at ${c.description} (engine ${c.version}, API ${c.apiVersion})`);
+          const { engineName } = await import('../core/docker');
+          this.log.info(`Connected to the ${engineName(c.kind)} engine at ${c.description} (engine ${c.version}, API ${c.apiVersion})`);
           this.watch(c, gen);
         },
         () => {
@@ -119,7 +121,8 @@ export class DockerService implements vscode.Disposable {
       // Events for unrelated containers, or a Retry that finds nothing new, must not redraw the
       // view: a refresh while the view is expanding a node leaves that node spinning in VS Code.
       const unchanged = this.current.kind === 'ready' && JSON.stringify(this.current.containers) === JSON.stringify(containers);
-      this.setState({ kind: 'ready', containers, endpoint: engine.description }, !unchanged);
+      const { engineName } = await import('../core/docker');
+      this.setState({ kind: 'ready', containers, endpoint: engine.description, engine: engineName(engine.kind) }, !unchanged);
     } catch (err) {
       const error = asEngineError(err);
       this.log.error(`Listing containers failed: ${error.code}: ${error.message}`);

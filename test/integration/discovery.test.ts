@@ -14,7 +14,8 @@ import { connect, DockerConnection } from '../../src/core/docker';
 import { formatPorts } from '../../src/core/docker';
 import { findContainer, listContainers } from '../../src/core/docker/discovery';
 import type { ContainerInfo } from '../../src/core/types';
-import { createOpenWebuiContainer, docker, ensureFixtureImage, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
+import { createOpenWebuiContainer, engineCli, ensureFixtureImage, makeWebuiDb, removeByPrefix } from '../support/dockerFixtures';
+import { FIXTURE_ENGINES, describeOn, listedImage, nameFilter } from '../support/fixtureEngines';
 
 const P = 'cdbt-b-disc-';
 const N = {
@@ -26,8 +27,9 @@ const N = {
   stopped: `${P}stopped`,
 };
 
-describe('container discovery (real engine)', function () {
+for (const engine of FIXTURE_ENGINES) describeOn(engine, 'container discovery (real engine)', function () {
   this.timeout(120_000);
+  const docker = (args: string[], opts?: { check?: boolean }) => engineCli(engine, args, opts);
   let conn: DockerConnection;
   let tmp: string;
   let bindDir: string;
@@ -35,28 +37,29 @@ describe('container discovery (real engine)', function () {
   const ids: Record<string, string> = {};
 
   before(async () => {
-    await removeByPrefix(P);
+    await removeByPrefix(P, engine);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), P));
     bindDir = path.join(tmp, 'bind-data');
     fs.mkdirSync(bindDir);
     const db = await makeWebuiDb(path.join(tmp, 'webui.db'), { users: 3, chats: 5, usageDays: 3 });
-    await ensureFixtureImage();
+    await ensureFixtureImage(engine);
     const made = await Promise.all([
-      createOpenWebuiContainer({ name: N.volume, volume: `${P}volume-data`, dbFile: db }),
-      createOpenWebuiContainer({ name: N.bind, bind: bindDir, dbFile: db }),
-      createOpenWebuiContainer({ name: N.dataDir, env: { DATA_DIR: '/srv/owui' }, dbFile: db }),
+      createOpenWebuiContainer({ engine, name: N.volume, volume: `${P}volume-data`, dbFile: db }),
+      createOpenWebuiContainer({ engine, name: N.bind, bind: bindDir, dbFile: db }),
+      createOpenWebuiContainer({ engine, name: N.dataDir, env: { DATA_DIR: '/srv/owui' }, dbFile: db }),
       // SQLAlchemy: three slashes = relative to the working directory (/app/backend in the image).
-      createOpenWebuiContainer({ name: N.relUrl, env: { DATABASE_URL: 'sqlite:///data/webui.db' }, dbFile: db, dbPathInContainer: '/app/backend/data/webui.db' }),
-      createOpenWebuiContainer({ name: N.postgres, env: { DATABASE_URL: 'postgresql://owui:hunter2@db:5432/openwebui' } }),
-      createOpenWebuiContainer({ name: N.stopped, volume: `${P}stopped-data`, dbFile: db, running: false }),
+      createOpenWebuiContainer({ engine, name: N.relUrl, env: { DATABASE_URL: 'sqlite:///data/webui.db' }, dbFile: db, dbPathInContainer: '/app/backend/data/webui.db' }),
+      createOpenWebuiContainer({ engine, name: N.postgres, env: { DATABASE_URL: 'postgresql://owui:hunter2@db:5432/openwebui' } }),
+      createOpenWebuiContainer({ engine, name: N.stopped, volume: `${P}stopped-data`, dbFile: db, running: false }),
     ]);
     for (const c of made) ids[c.name] = c.id;
-    conn = await connect();
+    conn = await connect({ dockerHost: engine.host });
+    assert.equal(conn.kind, engine.kind, `GET /version should identify ${engine.title}`);
     running = await listContainers(conn);
   });
 
   after(async () => {
-    await removeByPrefix(P);
+    await removeByPrefix(P, engine);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -75,7 +78,7 @@ describe('container discovery (real engine)', function () {
   };
 
   it('lists exactly the running containers `docker ps` lists', async () => {
-    const ps = await docker(['ps', '--filter', `name=^/${P}`, '--format', '{{.Names}}'], { check: true });
+    const ps = await docker(['ps', '--filter', nameFilter(engine, P), '--format', '{{.Names}}'], { check: true });
     const expected = ps.stdout.split('\n').filter(Boolean).sort();
     assert.deepEqual(ours(running).map((c) => c.name).sort(), expected);
     assert.equal(expected.length, 5);
@@ -84,7 +87,7 @@ describe('container discovery (real engine)', function () {
   it('a named volume: mount kind volume, isolated from the host, holding the default path', async () => {
     const c = byName(N.volume);
     assert.equal(c.id, ids[N.volume]);
-    assert.equal(c.image, 'cdb-fixture/openwebui:test');
+    assert.equal(c.image, listedImage(engine, 'cdb-fixture/openwebui:test'));
     assert.equal(c.state, 'running');
     assert.match(c.status, /^Up /);
     assert.ok(c.startedAt && !Number.isNaN(Date.parse(c.startedAt)));
@@ -135,7 +138,7 @@ describe('container discovery (real engine)', function () {
     assert.equal(stopped.state, 'exited');
     assert.match(stopped.status, /^Exited/);
     assert.equal(stopped.database.mount?.source, `${P}stopped-data`);
-    const ps = await docker(['ps', '-a', '--filter', `name=^/${P}`, '--format', '{{.Names}}'], { check: true });
+    const ps = await docker(['ps', '-a', '--filter', nameFilter(engine, P), '--format', '{{.Names}}'], { check: true });
     assert.deepEqual(ours(all).map((c) => c.name).sort(), ps.stdout.split('\n').filter(Boolean).sort());
   });
 
@@ -178,7 +181,7 @@ describe('container discovery (real engine)', function () {
       let shared = [...byFirst.entries()].find(([, names]) => names.length > 1);
       for (let i = 0; !shared; i++) {
         const name = `${P}extra-${i}`;
-        const id = (await docker(['create', '--network', 'none', '--name', name, 'cdb-fixture/openwebui:test'], { check: true })).stdout.trim();
+        const id = (await docker(['create', '--network', 'none', '--name', name, listedImage(engine, 'cdb-fixture/openwebui:test')], { check: true })).stdout.trim();
         byFirst.set(id[0], [...(byFirst.get(id[0]) ?? []), name]);
         shared = [...byFirst.entries()].find(([, names]) => names.length > 1);
       }

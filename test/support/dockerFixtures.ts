@@ -19,11 +19,15 @@
  *   after(() => removeByPrefix('cdbt-x-'));
  *
  * Every object a test creates must carry that test's own prefix; `removeByPrefix` removes only those.
+ *
+ * Each function takes the engine to make the fixture on (fixtureEngines.ts); dockerd by default.
+ * Podman's CLI takes the same arguments for everything done here.
  */
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DOCKERD, type FixtureEngine } from './fixtureEngines';
 
 export const FIXTURE_IMAGE = 'cdb-fixture/openwebui:test';
 /** Bump when the image's contents change, so a stale image from an older checkout is rebuilt. */
@@ -47,8 +51,13 @@ export interface RunResult {
 
 /** Run the docker CLI; resolves with the exit code rather than throwing, unless `check`. */
 export function docker(args: string[], opts: { input?: Buffer | string; check?: boolean } = {}): Promise<RunResult> {
+  return engineCli(DOCKERD, args, opts);
+}
+
+/** Run the engine's own CLI (`docker` or `podman`); as docker(). */
+export function engineCli(engine: FixtureEngine, args: string[], opts: { input?: Buffer | string; check?: boolean } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(engine.cli, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -57,7 +66,7 @@ export function docker(args: string[], opts: { input?: Buffer | string; check?: 
     child.on('close', (code) => {
       const result = { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1 };
       if (opts.check && result.exitCode !== 0) {
-        reject(new Error(`docker ${args.join(' ')} failed (${result.exitCode}): ${result.stderr.trim()}`));
+        reject(new Error(`${engine.cli} ${args.join(' ')} failed (${result.exitCode}): ${result.stderr.trim()}`));
       } else {
         resolve(result);
       }
@@ -66,21 +75,26 @@ export function docker(args: string[], opts: { input?: Buffer | string; check?: 
   });
 }
 
-let imageBuild: Promise<string> | undefined;
+const imageBuilds = new Map<string, Promise<string>>();
 
 /**
- * Build the fixture image once (per process; reused across runs when its revision label matches)
- * and prove that sqlite3 runs in it. Safe to call from every suite's `before`.
+ * Build the fixture image once per engine (per process; reused across runs when its revision
+ * label matches) and prove that sqlite3 runs in it. Safe to call from every suite's `before`.
  */
-export function ensureFixtureImage(): Promise<string> {
-  imageBuild ??= buildFixtureImage().catch((err: unknown) => {
-    imageBuild = undefined;
-    throw err;
-  });
-  return imageBuild;
+export function ensureFixtureImage(engine: FixtureEngine = DOCKERD): Promise<string> {
+  let build = imageBuilds.get(engine.kind);
+  if (!build) {
+    build = buildFixtureImage(engine).catch((err: unknown) => {
+      imageBuilds.delete(engine.kind);
+      throw err;
+    });
+    imageBuilds.set(engine.kind, build);
+  }
+  return build;
 }
 
-async function buildFixtureImage(): Promise<string> {
+async function buildFixtureImage(engine: FixtureEngine): Promise<string> {
+  const docker = (args: string[], opts?: { input?: Buffer | string; check?: boolean }): Promise<RunResult> => engineCli(engine, args, opts);
   const existing = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${REVISION_LABEL}" }}`, FIXTURE_IMAGE]);
   // An image with our revision label was proven when it was built.
   if (existing.exitCode === 0 && existing.stdout.trim() === FIXTURE_REVISION) return FIXTURE_IMAGE;
@@ -102,7 +116,7 @@ async function buildFixtureImage(): Promise<string> {
   } finally {
     await fs.promises.rm(rootfs, { recursive: true, force: true });
   }
-  const probe = await docker(['run', '--rm', '--network', 'none', FIXTURE_IMAGE, 'sqlite3', '-version']);
+  const probe = await docker(['run', '--rm', '--network', 'none', ...engine.runFlags, FIXTURE_IMAGE, 'sqlite3', '-version']);
   if (probe.exitCode !== 0 || !/^3\.\d+/.test(probe.stdout)) {
     // Untag it so that the next run builds again instead of trusting a broken image.
     await docker(['rmi', FIXTURE_IMAGE]);
@@ -159,6 +173,8 @@ export interface OpenWebuiContainerOptions {
   running?: boolean;
   /** Extra labels, e.g. for tests that filter by label. */
   labels?: Record<string, string>;
+  /** Default dockerd. */
+  engine?: FixtureEngine;
 }
 
 /**
@@ -167,12 +183,14 @@ export interface OpenWebuiContainerOptions {
  */
 export async function createOpenWebuiContainer(opts: OpenWebuiContainerOptions): Promise<FixtureContainer> {
   if (opts.volume && opts.bind) throw new Error('createOpenWebuiContainer: give volume or bind, not both');
-  const args = ['create', '--network', 'none', '--name', opts.name, '--label', 'cdb.fixture=1'];
+  const engine = opts.engine ?? DOCKERD;
+  const docker = (a: string[], o?: { check?: boolean }): Promise<RunResult> => engineCli(engine, a, o);
+  const args = ['create', '--network', 'none', ...engine.runFlags, '--name', opts.name, '--label', 'cdb.fixture=1'];
   for (const [k, v] of Object.entries(opts.labels ?? {})) args.push('--label', `${k}=${v}`);
   if (opts.volume) args.push('-v', `${opts.volume}:${OPENWEBUI_DATA_DIR}`);
   if (opts.bind) args.push('-v', `${path.resolve(opts.bind)}:${OPENWEBUI_DATA_DIR}`);
   for (const [k, v] of Object.entries(opts.env ?? {})) args.push('-e', `${k}=${v}`);
-  args.push(await ensureFixtureImage(), '/bin/sleep', '1000000');
+  args.push(await ensureFixtureImage(engine), '/bin/sleep', '1000000');
   const id = (await docker(args, { check: true })).stdout.trim();
 
   const remove = async (): Promise<void> => {
@@ -180,11 +198,15 @@ export async function createOpenWebuiContainer(opts: OpenWebuiContainerOptions):
     if (opts.volume) await docker(['volume', 'rm', '-f', opts.volume]);
   };
   try {
+    // Podman 4.3's `cp` into a created container lands under a bind mount, not in it (exit 0, the
+    // host directory stays empty; measured): on Podman the copy waits for the running container.
+    const copyFirst = engine.kind !== 'podman';
+    if (!copyFirst) await docker(['start', id], { check: true });
     if (opts.dbFile) {
       const target = opts.dbPathInContainer ?? path.posix.join(opts.env?.DATA_DIR ?? OPENWEBUI_DATA_DIR, 'webui.db');
-      await copyIntoContainer(id, opts.dbFile, target);
+      await copyIntoContainer(id, opts.dbFile, target, engine);
     }
-    await docker(['start', id], { check: true });
+    if (copyFirst) await docker(['start', id], { check: true });
     // sleep as PID 1 ignores SIGTERM; SIGKILL stops it at once (exit 137), as a crash or `docker kill` would.
     if (opts.running === false) await docker(['kill', id], { check: true });
   } catch (err) {
@@ -199,7 +221,7 @@ export async function createOpenWebuiContainer(opts: OpenWebuiContainerOptions):
  * container. A tar stream through `docker cp -` creates the missing parent directories, which a
  * plain `docker cp` does not.
  */
-export async function copyIntoContainer(container: string, hostFile: string, target: string): Promise<void> {
+export async function copyIntoContainer(container: string, hostFile: string, target: string, engine: FixtureEngine = DOCKERD): Promise<void> {
   const stage = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'cdb-fixture-cp-'));
   try {
     const dir = path.join(stage, path.posix.dirname(target));
@@ -211,23 +233,23 @@ export async function copyIntoContainer(container: string, hostFile: string, tar
     // Only the leaf directory's entries: the parents are created by the tar's directory entries.
     const top = target.split('/').filter(Boolean)[0];
     const tar = await run('tar', ['-C', stage, '--owner=0', '--group=0', '-c', top]);
-    await docker(['cp', '-', `${container}:/`], { input: tar, check: true });
+    await engineCli(engine, ['cp', '-', `${container}:/`], { input: tar, check: true });
   } finally {
     await fs.promises.rm(stage, { recursive: true, force: true });
   }
 }
 
 /** `docker exec` in a running container; never throws for a non-zero exit. */
-export function dockerExec(container: string, cmd: string[]): Promise<RunResult> {
-  return docker(['exec', container, ...cmd]);
+export function dockerExec(container: string, cmd: string[], engine: FixtureEngine = DOCKERD): Promise<RunResult> {
+  return engineCli(engine, ['exec', container, ...cmd]);
 }
 
 /**
  * The container's own sqlite3 on its Open WebUI database (or `db`), the SQL on stdin (any length,
  * dot-commands too). Throws on a failure or anything on stderr; the output, trimmed.
  */
-export async function sqliteInContainer(container: string, sql: string, db = `${OPENWEBUI_DATA_DIR}/webui.db`): Promise<string> {
-  const r = await docker(['exec', '-i', container, 'sqlite3', db], { input: sql });
+export async function sqliteInContainer(container: string, sql: string, db = `${OPENWEBUI_DATA_DIR}/webui.db`, engine: FixtureEngine = DOCKERD): Promise<string> {
+  const r = await engineCli(engine, ['exec', '-i', container, 'sqlite3', db], { input: sql });
   if (r.exitCode !== 0 || r.stderr.trim()) throw new Error(`sqlite3 in ${container}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -236,10 +258,13 @@ export async function sqliteInContainer(container: string, sql: string, db = `${
  * Remove every container, then every volume, whose name starts with `prefix`. The prefix is a
  * test's own (e.g. "cdbt-b-"); short prefixes are refused so a typo cannot remove others' objects.
  */
-export async function removeByPrefix(prefix: string): Promise<void> {
+export async function removeByPrefix(prefix: string, engine: FixtureEngine = DOCKERD): Promise<void> {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{3,}$/.test(prefix)) throw new Error(`removeByPrefix: refusing the prefix '${prefix}'`);
-  // The name filter is a regular expression on "/name"; the startsWith check below is the real test.
-  const ps = await docker(['ps', '-a', '--filter', `name=^/${prefix}`, '--format', '{{.ID}} {{.Names}}'], { check: true });
+  const docker = (a: string[], o?: { check?: boolean }): Promise<RunResult> => engineCli(engine, a, o);
+  // The name filter is a regular expression, on "/name" for dockerd and on the bare name for
+  // Podman; the startsWith check below is the real test.
+  const filter = engine.cli === 'podman' ? `name=^${prefix}` : `name=^/${prefix}`;
+  const ps = await docker(['ps', '-a', '--filter', filter, '--format', '{{.ID}} {{.Names}}'], { check: true });
   const ids = ps.stdout.split('\n').map((l) => l.trim().split(' ')).filter(([id, name]) => id && name?.startsWith(prefix)).map(([id]) => id);
   if (ids.length) await docker(['rm', '-f', '-v', ...ids], { check: true });
   const vols = await docker(['volume', 'ls', '-q', '--filter', `name=${prefix}`], { check: true });
@@ -260,11 +285,11 @@ export interface WebuiDbOptions {
  * A fresh Open WebUI-like container `name` (its database in the named volume `${name}-data`), after
  * removing what an earlier run left under `prefix`; the database's host copy is `dbFile` in `tmp`.
  */
-export async function freshOpenWebuiContainer(prefix: string, name: string, db: WebuiDbOptions = {}): Promise<{ tmp: string; dbFile: string }> {
-  await removeByPrefix(prefix);
+export async function freshOpenWebuiContainer(prefix: string, name: string, db: WebuiDbOptions = {}, engine: FixtureEngine = DOCKERD): Promise<{ tmp: string; dbFile: string }> {
+  await removeByPrefix(prefix, engine);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const dbFile = await makeWebuiDb(path.join(tmp, 'webui.db'), db);
-  await createOpenWebuiContainer({ name, volume: `${name}-data`, dbFile });
+  await createOpenWebuiContainer({ name, volume: `${name}-data`, dbFile, engine });
   return { tmp, dbFile };
 }
 

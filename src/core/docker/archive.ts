@@ -149,7 +149,8 @@ async function explainHeadFailure(conn: DockerConnection, containerId: string, p
   } catch (err) {
     if (signal?.aborted) return cancelled('Reading the file information');
     const msg = String((err as { json?: { message?: unknown } }).json?.message ?? (err as Error).message ?? '');
-    if (/too many links/i.test(msg)) return symlinkLoop(path);
+    // dockerd: "too many links"; Podman: "too many levels of symbolic links" (ELOOP's own text).
+    if (/too many (levels of symbolic )?links/i.test(msg)) return symlinkLoop(path);
     return engineError(err, conn.endpoint);
   }
   return engineError(headErr, conn.endpoint);

@@ -9,10 +9,15 @@ import type Dockerode from 'dockerode';
 import { CdbError, errorLine } from '../errors';
 import { EndpointOptions, EngineEndpoint, resolveEndpoint } from './endpoint';
 import { engineRequest } from './engineRequest';
+import { sshAgent } from './sshTransport';
+import { detectEngineKind, engineName, hostVariables, type EngineKind } from './engineKind';
 
 export interface DockerConnection {
   docker: Dockerode;
+  /** Where it is; its `engine` is the kind that answered, so engineError names it. */
   endpoint: EngineEndpoint;
+  /** dockerd or Podman's compat service, from GET /version. */
+  kind: EngineKind;
   /** Negotiated, e.g. "1.41". */
   apiVersion: string;
   /** The engine's own version, e.g. "20.10.24+dfsg1". */
@@ -41,9 +46,9 @@ const DEFAULT_TIMEOUT_MS = 8000;
  * below the oldest the engine still accepts.
  */
 export async function connect(opts: ConnectOptions = {}): Promise<DockerConnection> {
-  const endpoint = resolveEndpoint(opts);
+  const resolved = resolveEndpoint(opts);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const socketPath = directSocketPath({ endpoint });
+  const socketPath = directSocketPath({ endpoint: resolved });
 
   const signal = AbortSignal.timeout(timeoutMs);
   let version: Dockerode.DockerVersion;
@@ -51,7 +56,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<DockerConnecti
     if (socketPath) {
       version = (await engineRequest(socketPath, 'GET', '/version', signal)).json as Dockerode.DockerVersion;
     } else {
-      const probe = makeClient(endpoint, timeoutMs);
+      const probe = makeClient(resolved, timeoutMs);
       // dockerode passes abortSignal through to the request; its types do not list it for version().
       const getVersion = probe.version.bind(probe) as unknown as (o: { abortSignal: AbortSignal }) => Promise<Dockerode.DockerVersion>;
       version = await getVersion({ abortSignal: signal });
@@ -60,12 +65,16 @@ export async function connect(opts: ConnectOptions = {}): Promise<DockerConnecti
     if (signal.aborted) {
       throw new CdbError(
         'ENGINE_UNREACHABLE',
-        `The Docker engine at ${endpoint.description} did not answer within ${Math.round(timeoutMs / 100) / 10} s: check that Docker is running there, or set DOCKER_HOST / containerDb.dockerHost.`,
+        `The ${engineName(resolved.engine)} engine at ${resolved.description} did not answer within ${Math.round(timeoutMs / 100) / 10} s: check that it is running there, or set ${hostVariables(resolved.engine)}.`,
         { cause: err },
       );
     }
-    throw engineError(err, endpoint);
+    throw engineError(err, resolved);
   }
+
+  // From here on messages name the engine that answered, not the one the endpoint suggested.
+  const kind = detectEngineKind(version as unknown as Parameters<typeof detectEngineKind>[0]);
+  const endpoint: EngineEndpoint = { ...resolved, engine: kind };
 
   const apiVersion = negotiateApiVersion(version?.ApiVersion, version?.MinAPIVersion, opts.maxApiVersion ?? MAX_TESTED_API_VERSION);
   // The dockerode client is made (and dockerode loaded) when something first needs it: over a
@@ -77,6 +86,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<DockerConnecti
       return docker;
     },
     endpoint,
+    kind,
     apiVersion,
     engineVersion: version?.Version ?? 'unknown',
   };
@@ -118,6 +128,12 @@ function loadDockerode(): typeof Dockerode {
 function makeClient(endpoint: EngineEndpoint, connectTimeoutMs: number, version?: string): Dockerode {
   const options: Dockerode.DockerOptions & { agent?: http.Agent } = { ...endpoint.options, version };
   if (endpoint.kind === 'tcp') options.agent = withConnectTimeout(tcpAgent(options), connectTimeoutMs);
+  if (endpoint.kind === 'ssh' && endpoint.ssh) {
+    // Plain HTTP over our ssh channels (sshTransport.ts), not docker-modem's own ssh agent.
+    options.protocol = 'http';
+    options.sshOptions = undefined;
+    options.agent = sshAgent(endpoint.ssh, { timeoutMs: connectTimeoutMs, description: endpoint.description });
+  }
   try {
     return new (loadDockerode())(options);
   } catch (err) {
@@ -177,6 +193,8 @@ export function engineError(err: unknown, endpoint: EngineEndpoint): CdbError {
   const code = typeof e.code === 'string' ? e.code : '';
   const where = endpoint.description;
   const socket = endpoint.options.socketPath ?? where;
+  const name = engineName(endpoint.engine);
+  const hosts = hostVariables(endpoint.engine);
   const isSocket = endpoint.kind === 'unix' || endpoint.kind === 'npipe';
 
   if (typeof e.statusCode === 'number') {
@@ -184,38 +202,44 @@ export function engineError(err: unknown, endpoint: EngineEndpoint): CdbError {
     if (e.statusCode === 404 && /no such container/i.test(msg)) {
       return new CdbError('CONTAINER_NOT_FOUND', `${msg}: it may have been removed. Run \`container-db ls --all\` to see containers.`, { cause: err });
     }
-    return new CdbError('ENGINE_ERROR', `The Docker engine at ${where} answered HTTP ${e.statusCode}: ${msg}`, { cause: err });
+    return new CdbError('ENGINE_ERROR', `The ${name} engine at ${where} answered HTTP ${e.statusCode}: ${msg}`, { cause: err });
   }
   if (isSocket && code === 'ENOENT') {
     return new CdbError(
       'ENGINE_SOCKET_MISSING',
-      `Docker engine socket ${socket} does not exist: is Docker running? Start it, or set DOCKER_HOST / containerDb.dockerHost.`,
+      `${name} engine socket ${socket} does not exist: is ${name} running? Start it${endpoint.engine === 'podman' ? ' (`podman system service`)' : ''}, or set ${hosts}.`,
       { cause: err },
     );
   }
   if (code === 'EACCES' || code === 'EPERM') {
     return new CdbError(
       'ENGINE_PERMISSION',
-      `Permission denied opening the Docker engine socket ${socket}: add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again), or set DOCKER_HOST / containerDb.dockerHost to an engine you may use.`,
+      endpoint.engine === 'podman'
+        ? `Permission denied opening the Podman socket ${socket}: that is root's service; use your own (\`systemctl --user start podman.socket\`, socket $XDG_RUNTIME_DIR/podman/podman.sock), or set ${hosts} to an engine you may use.`
+        : `Permission denied opening the Docker engine socket ${socket}: add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again), or set ${hosts} to an engine you may use.`,
       { cause: err },
     );
   }
   if (TLS_CODES.test(code)) {
     return new CdbError(
       'ENGINE_CONFIG',
-      `TLS with the Docker engine at ${where} failed (${code}): check DOCKER_CERT_PATH / DOCKER_TLS_VERIFY or the context's certificates.`,
+      `TLS with the ${name} engine at ${where} failed (${code}): check DOCKER_CERT_PATH / DOCKER_TLS_VERIFY or the context's certificates.`,
       { cause: err },
     );
   }
   if (endpoint.kind === 'ssh' && typeof e.level === 'string') {
     // ssh2 marks its own failures with a level: client-socket, client-timeout, client-authentication, ...
-    return new CdbError('ENGINE_UNREACHABLE', `Cannot reach the Docker engine at ${where} over ssh (${e.level}): ${errorLine(err)}. Check that \`ssh\` to that host works and Docker runs there.`, { cause: err });
+    return new CdbError('ENGINE_UNREACHABLE', `Cannot reach the ${name} engine at ${where} over ssh (${e.level}): ${errorLine(err)}. Check that \`ssh\` to that host works and ${name} runs there.`, { cause: err });
   }
   const why = UNREACHABLE[code] ?? (/socket hang up/i.test(String(e.message)) ? 'connection closed before an answer' : undefined);
-  if (why) {
-    return new CdbError('ENGINE_UNREACHABLE', `Cannot reach the Docker engine at ${where}: ${why}. Is Docker running there? Start it, or set DOCKER_HOST / containerDb.dockerHost.`, { cause: err });
+  if (why && endpoint.kind === 'ssh') {
+    // Our ssh transport names its own failures; what reaches here is the HTTP stream over it cut short.
+    return new CdbError('ENGINE_UNREACHABLE', `Lost the ssh connection to the ${name} engine at ${where} (${why}): check the network and that host, then try again.`, { cause: err });
   }
-  return new CdbError('ENGINE_ERROR', `Docker engine call to ${where} failed: ${errorLine(err)}`, { cause: err });
+  if (why) {
+    return new CdbError('ENGINE_UNREACHABLE', `Cannot reach the ${name} engine at ${where}: ${why}. Is ${name} running there? Start it, or set ${hosts}.`, { cause: err });
+  }
+  return new CdbError('ENGINE_ERROR', `${name} engine call to ${where} failed: ${errorLine(err)}`, { cause: err });
 }
 
 /** The engine's own message (first line), e.g. "No such container: abc", from a docker-modem error. */

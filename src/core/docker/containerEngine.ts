@@ -1,18 +1,19 @@
 /**
  * What the rest of the core (snapshots, diff) and the front ends need of a container engine, and
  * nothing more: list and find containers, stat and read one file, pause for a copy, follow
- * lifecycle events. Docker is the one implementation today (dockerEngine.ts); a second kind of
- * source (Podman's differences, a Kubernetes pod read through the exec API, docs/ARCHITECTURE.md)
- * is a new implementation of this interface, not edits across the snapshot, diff and UI code.
+ * lifecycle events. The Docker Engine API is one implementation (dockerEngine.ts), serving dockerd
+ * and Podman's Docker-compatible service alike, with `kind` saying which answered; another kind of
+ * source (a Kubernetes pod read through the exec API, docs/KUBERNETES.md) is a new implementation
+ * of this interface, not edits across the snapshot, diff and UI code.
  */
 import type { CdbError } from '../errors';
 import type { ContainerInfo, ContainerRef, PathStat } from '../types';
 import type { PullFileOptions, PulledFile } from './archive';
 import type { DiscoveryOptions } from './discovery';
 import type { ContainerEvent } from './events';
+import type { EngineKind } from './engineKind';
 
-/** Which implementation answers: the view and messages name it. */
-export type EngineKind = 'docker';
+export type { EngineKind } from './engineKind';
 
 export interface EventWatchOptions {
   signal?: AbortSignal;
@@ -23,10 +24,11 @@ export interface EventWatchOptions {
 }
 
 export interface ContainerEngine {
+  /** Which engine answers (from its GET /version); name it to a person with engineName(kind). */
   readonly kind: EngineKind;
   /** Where the engine is, for messages and the view: "unix:///var/run/docker.sock". */
   readonly description: string;
-  /** The engine's own version, e.g. "20.10.24+dfsg1". */
+  /** The engine's own version, e.g. "20.10.24+dfsg1" (dockerd) or "4.3.1" (Podman). */
   readonly version: string;
   /** The API version both sides speak, e.g. "1.41". */
   readonly apiVersion: string;

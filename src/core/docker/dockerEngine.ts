@@ -1,4 +1,4 @@
-/** The Docker Engine API (dockerd, and engines that speak it) as a ContainerEngine. */
+/** The Docker Engine API (dockerd, and Podman's compat service, which speaks it) as a ContainerEngine. */
 import { pullFile, resolvePath, statPath } from './archive';
 import { connect, type ConnectOptions, type DockerConnection } from './connection';
 import type { ContainerEngine } from './containerEngine';
@@ -9,7 +9,7 @@ import { pauseContainer } from './pause';
 /** A ContainerEngine over an open connection; `connection` stays reachable for Docker-only callers and tests. */
 export function dockerEngine(conn: DockerConnection): ContainerEngine & { readonly connection: DockerConnection } {
   return {
-    kind: 'docker',
+    kind: conn.kind,
     connection: conn,
     description: conn.endpoint.description,
     version: conn.engineVersion,

@@ -1,9 +1,13 @@
 /**
- * Where the Docker engine is, decided the way the `docker` CLI decides it, so that the tool talks
- * to the engine the user's own `docker ps` talks to.
+ * Where the engine is, decided the way the `docker` CLI decides it, so that the tool talks to the
+ * engine the user's own `docker ps` talks to; and where Docker is not set up, the way `podman`
+ * finds Podman (podmanEndpoint.ts).
  *
  * Order: an explicit host (the VS Code setting or `--host`) > an explicit context (`--context`) >
- * DOCKER_HOST > DOCKER_CONTEXT > `currentContext` in ~/.docker/config.json > the local socket.
+ * DOCKER_HOST > DOCKER_CONTEXT > CONTAINER_HOST / CONTAINER_CONNECTION (Podman's) >
+ * `currentContext` in ~/.docker/config.json > the local Docker socket when it exists > Podman's
+ * default connection > Podman's service socket (this user's, then root's) when it exists > the
+ * local Docker socket (whose absence is then the error to report).
  * (The CLI lets `--context` beat DOCKER_HOST, and DOCKER_HOST beat DOCKER_CONTEXT; we do the same.)
  */
 import * as crypto from 'crypto';
@@ -13,14 +17,38 @@ import * as os from 'os';
 import * as path from 'path';
 import type { DockerOptions } from 'dockerode';
 import { CdbError } from '../errors';
+import type { EngineKind } from './engineKind';
+import { podmanDefault, podmanFromEnv, type PodmanHost, type PodmanLookup } from './podmanEndpoint';
 
 export interface EngineEndpoint {
   kind: 'unix' | 'npipe' | 'tcp' | 'ssh';
   /** For people: e.g. "unix:///var/run/docker.sock (default)". */
   description: string;
-  source: 'setting' | 'DOCKER_HOST' | 'context' | 'default';
+  source: 'setting' | 'DOCKER_HOST' | 'context' | 'default' | 'CONTAINER_HOST' | 'podman';
   /** Ready for `new Dockerode(options)` (add `version` once negotiated). */
   options: DockerOptions;
+  /**
+   * The engine expected there, for messages before it answers: 'podman' when Podman's own
+   * settings or sockets led here. connect() replaces it with the kind GET /version reports.
+   */
+  engine?: EngineKind;
+  /** For kind 'ssh': where and how to log in (sshTransport.ts carries the API over it). */
+  ssh?: SshTarget;
+}
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  /** As in the URL; else the local user name, as ssh does. */
+  username?: string;
+  /** SSH_AUTH_SOCK, when set: its keys are offered first. */
+  agent?: string;
+  /** A key file a Podman connection names; else ~/.ssh/id_ed25519, id_ecdsa, id_rsa, as ssh tries them. */
+  identity?: string;
+  /** The engine's socket on the far side; when absent, `docker system dial-stdio` runs there. */
+  remoteSocket?: string;
+  /** Where ~/.ssh is (known_hosts, default keys). */
+  homeDir?: string;
 }
 
 export interface EndpointOptions {
@@ -34,6 +62,8 @@ export interface EndpointOptions {
   env?: NodeJS.ProcessEnv;
   /** Default os.homedir(); ~/.docker lives here unless DOCKER_CONFIG says otherwise. */
   homeDir?: string;
+  /** For tests: the uid, the prefix of /etc, /usr/share and /run, and the probe for sockets. */
+  podmanLookup?: Pick<PodmanLookup, 'uid' | 'systemRoot' | 'exists'>;
 }
 
 const DEFAULT_UNIX_SOCKET = '/var/run/docker.sock';
@@ -56,6 +86,13 @@ interface Origin {
 }
 
 export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
+  const endpoint = resolve(opts);
+  // ssh reads known_hosts and default keys from the same home the Docker config came from.
+  if (endpoint.ssh) endpoint.ssh.homeDir = opts.homeDir ?? os.homedir();
+  return endpoint;
+}
+
+function resolve(opts: EndpointOptions): EngineEndpoint {
   const env = opts.env ?? process.env;
   const home = opts.homeDir ?? os.homedir();
   const configDir = env.DOCKER_CONFIG || path.join(home, '.docker');
@@ -68,9 +105,22 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
   if (opts.context) return fromContext(opts.context, '--context', env, configDir);
   if (env.DOCKER_HOST) return parseHost(env.DOCKER_HOST, { source: 'DOCKER_HOST', label: 'DOCKER_HOST' }, () => envTls(env, configDir), env);
   if (env.DOCKER_CONTEXT) return fromContext(env.DOCKER_CONTEXT, 'DOCKER_CONTEXT', env, configDir);
+  const look: PodmanLookup = { env, homeDir: home, ...opts.podmanLookup };
+  const podmanSet = podmanFromEnv(look);
+  if (podmanSet) return fromPodman(podmanSet, env);
   const current = currentContext(configDir);
   if (current) return fromContext(current, path.join(configDir, 'config.json'), env, configDir);
-  return defaultEndpoint();
+  const fallback = defaultEndpoint();
+  const exists = look.exists ?? fs.existsSync;
+  if (fallback.kind !== 'unix' || exists(fallback.options.socketPath!)) return fallback;
+  const podman = podmanDefault(look);
+  return podman ? fromPodman(podman, env) : fallback;
+}
+
+function fromPodman(found: PodmanHost, env: NodeJS.ProcessEnv): EngineEndpoint {
+  // Podman's TLS is not Docker's (it has none over tcp): no DOCKER_TLS_VERIFY material here.
+  const endpoint = parseHost(found.host, { source: found.source, label: found.label }, () => undefined, env, found.identity);
+  return { ...endpoint, engine: 'podman' };
 }
 
 function defaultEndpoint(): EngineEndpoint {
@@ -118,7 +168,7 @@ function pipeEndpoint(pipePath: string, origin: Origin): EngineEndpoint {
 }
 
 /** One host string in the syntax DOCKER_HOST uses. `tlsFor` is asked only for a TCP host. */
-function parseHost(value: string, origin: Origin, tlsFor: () => TlsMaterial | undefined, env: NodeJS.ProcessEnv): EngineEndpoint {
+function parseHost(value: string, origin: Origin, tlsFor: () => TlsMaterial | undefined, env: NodeJS.ProcessEnv, identity?: string): EngineEndpoint {
   const bad = (why: string): CdbError =>
     new CdbError('ENGINE_CONFIG', `${origin.label} is set to '${value}', which ${why}: ${EXPECTED}.`);
 
@@ -142,14 +192,17 @@ function parseHost(value: string, origin: Origin, tlsFor: () => TlsMaterial | un
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!hostname) throw bad('names no host');
-  if (url.pathname && url.pathname !== '/') throw bad('has a path after the host');
+  const hasPath = Boolean(url.pathname && url.pathname !== '/');
 
   if (scheme === 'ssh') {
     const port = url.port ? Number(url.port) : 22;
     const username = decodeURIComponent(url.username) || undefined;
+    // A path is the far side's engine socket, as Podman writes its connections
+    // (ssh://me@box/run/user/1000/podman/podman.sock): forwarded instead of `docker system dial-stdio`.
+    const remoteSocket = hasPath ? decodeURIComponent(url.pathname) : undefined;
     return {
       kind: 'ssh',
-      description: `ssh://${username ? `${username}@` : ''}${hostname}${url.port ? `:${url.port}` : ''} (${origin.label})`,
+      description: `ssh://${username ? `${username}@` : ''}${hostname}${url.port ? `:${url.port}` : ''}${remoteSocket ?? ''} (${origin.label})`,
       source: origin.source,
       options: {
         ...baseOptions(),
@@ -157,11 +210,12 @@ function parseHost(value: string, origin: Origin, tlsFor: () => TlsMaterial | un
         host: hostname,
         port,
         username,
-        // docker-modem runs `docker system dial-stdio` on the remote host over ssh2.
         sshOptions: env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {},
       },
+      ssh: { host: hostname, port, username, agent: env.SSH_AUTH_SOCK || undefined, identity, remoteSocket },
     };
   }
+  if (hasPath) throw bad('has a path after the host');
 
   if (scheme !== 'tcp' && scheme !== 'http' && scheme !== 'https') throw bad(`uses the unsupported scheme '${scheme}://'`);
   const tls = scheme === 'http' ? undefined : tlsFor();

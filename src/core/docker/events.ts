@@ -6,6 +6,7 @@ import { StringDecoder } from 'string_decoder';
 import type { Readable } from 'stream';
 import { CdbError, errorLine } from '../errors';
 import { DockerConnection, engineError } from './connection';
+import { engineName } from './engineKind';
 
 export interface ContainerEvent {
   /** start, stop, die, destroy, create, rename, pause, unpause */
@@ -16,6 +17,12 @@ export interface ContainerEvent {
 }
 
 export const WATCHED_ACTIONS = ['start', 'stop', 'die', 'destroy', 'create', 'rename', 'pause', 'unpause'] as const;
+
+/**
+ * Podman's names for the same lifecycle steps. Its compat stream says "remove" where Docker says
+ * "destroy" (and libpod's own stream "died" for "die"); they reach callers under Docker's names.
+ */
+const ACTION_ALIASES: Record<string, (typeof WATCHED_ACTIONS)[number]> = { remove: 'destroy', died: 'die' };
 
 export function watchContainerEvents(
   conn: DockerConnection,
@@ -53,7 +60,9 @@ export function watchContainerEvents(
   opts.signal?.addEventListener('abort', dispose, { once: true });
 
   const request = conn.docker.getEvents({
-    filters: { type: ['container'], event: [...WATCHED_ACTIONS] },
+    // Podman 4.3 filters event names its own way: with Docker's list it drops "die" and never
+    // sends "remove" (measured), so it gets the type filter only and parseEvent keeps what we watch.
+    filters: conn.kind === 'podman' ? { type: ['container'] } : { type: ['container'], event: [...WATCHED_ACTIONS] },
     // dockerode forwards abortSignal to the request; GetEventsOptions does not list it.
     ...({ abortSignal: abort.signal } as object),
   }) as Promise<NodeJS.ReadableStream>;
@@ -75,7 +84,7 @@ export function watchContainerEvents(
         fail(
           new CdbError(
             'ENGINE_UNREACHABLE',
-            `Lost the event stream from the Docker engine at ${conn.endpoint.description} (${why}): is Docker still running? Refresh once it is back.`,
+            `Lost the event stream from the ${engineName(conn.kind)} engine at ${conn.endpoint.description} (${why}): is ${engineName(conn.kind)} still running? Refresh once it is back.`,
           ),
         );
       stream.on('end', ended('the engine closed it'));
@@ -119,7 +128,8 @@ export function parseEvent(line: string): ContainerEvent | undefined {
   }
   const e = raw as { Type?: string; Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
   if (e.Type !== undefined && e.Type !== 'container') return undefined;
-  const action = e.Action ?? e.status ?? '';
+  const rawAction = e.Action ?? e.status ?? '';
+  const action = ACTION_ALIASES[rawAction] ?? rawAction;
   if (!(WATCHED_ACTIONS as readonly string[]).includes(action)) return undefined;
   const id = e.Actor?.ID ?? e.id ?? '';
   if (!id) return undefined;

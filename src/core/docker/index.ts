@@ -3,6 +3,7 @@
  * API implementation (endpoint, connection, discovery, mounts, database path, events, archive).
  */
 export * from './containerEngine';
+export { detectEngineKind, engineName } from './engineKind';
 export { dockerEngine, connectEngine } from './dockerEngine';
 export { connect, negotiateApiVersion, engineError, MAX_TESTED_API_VERSION, type ConnectOptions, type DockerConnection } from './connection';
 export { resolveEndpoint, contextDirName, type EngineEndpoint, type EndpointOptions } from './endpoint';

@@ -5,6 +5,7 @@
 import { CdbError } from '../errors';
 import type { ContainerRef } from '../types';
 import { engineError, type DockerConnection } from './connection';
+import { engineCli } from './engineKind';
 
 /** Pauses a running container; returns what unpauses it (nothing to do for one not running). */
 export async function pauseContainer(conn: DockerConnection, container: Pick<ContainerRef, 'id' | 'name'>): Promise<(() => Promise<void>) | undefined> {
@@ -20,7 +21,7 @@ export async function pauseContainer(conn: DockerConnection, container: Pick<Con
     try {
       await handle.unpause();
     } catch (err) {
-      throw new CdbError('ENGINE_ERROR', `Could not unpause container '${container.name}' after the copy: run \`docker unpause ${container.name}\`. (${(err as Error).message.split('\n')[0]})`);
+      throw new CdbError('ENGINE_ERROR', `Could not unpause container '${container.name}' after the copy: run \`${engineCli(conn.kind)} unpause ${container.name}\`. (${(err as Error).message.split('\n')[0]})`);
     }
   };
 }
