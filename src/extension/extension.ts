@@ -7,7 +7,7 @@ import { registerCommands } from './commands/registerCommands';
 import { registerDivergence } from './divergence/registerDivergence';
 import { registerQueries } from './queries/registerQueries';
 import { ContainersTree } from './containersTree';
-import { DockerService } from './dockerService';
+import { EngineSet } from './engines/engineSet';
 import { ErrorReporter } from './errorReporter';
 import type { Services } from './services';
 import { affectsConnection, affectsListing, affectsTree } from './settings';
@@ -24,7 +24,7 @@ export interface ContainerDbApi extends Services {
 export function activate(context: vscode.ExtensionContext): ContainerDbApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Container DB', { log: true });
-  const docker = new DockerService(log);
+  const docker = new EngineSet(log);
   const store = new SnapshotStore(docker, log, defaultWorkerPath(context.extensionPath));
   const errors = new ErrorReporter(log);
   const tree = new ContainersTree(docker, store);
@@ -49,8 +49,8 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
       // The welcome view names the kind of failure; the exact line (socket, host) goes to the log
       // and to the view's description, which stays visible in its title bar. (A view message
       // would hide the welcome view and its Retry button.)
-      treeView.description = state.kind === 'unreachable' ? 'engine unreachable' : undefined;
-      if (state.kind === 'ready') void store.retain(new Set(state.containers.map((c) => c.id)));
+      treeView.description = state.kind === 'unreachable' ? (docker.all.length > 1 ? 'engines unreachable' : 'engine unreachable') : undefined;
+      if (state.kind === 'ready') void store.retainWhere((e) => docker.keeps(e.containerId, e.engineName));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsConnection(e)) {

@@ -42,7 +42,7 @@ async function pickContainer(s: Services, purpose: string): Promise<ContainerInf
   const usable = (c: ContainerInfo) => !!c.database.path && !c.database.unsupported;
   type Item = vscode.QuickPickItem & { container?: ContainerInfo };
   const toItem = (c: ContainerInfo): Item => ({
-    label: c.name,
+    label: s.docker.label(c.id, c.name),
     description: `${c.image} · ${c.state}`,
     detail: c.database.unsupported
       ? `$(circle-slash) ${c.database.unsupported.kind} database (unsupported)`
