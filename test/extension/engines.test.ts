@@ -137,6 +137,24 @@ describe('Several engines in one view (Docker + Podman)', function () {
     assert.strictEqual(content.run.result.rows.length, 9);
   });
 
+  it('one name on both engines: each listed under its own engine, and "NAME on ENGINE" picks which one to pull', async () => {
+    const twin = `${PREFIX}twin`;
+    await createOpenWebuiContainer({ name: twin, volume: `${twin}-data`, dbFile: dockerDb });
+    await createPodmanOwui(twin, podmanDb);
+    await api.docker.refresh();
+    assert.ok((await labelsUnder(await engineRoot('docker'))).includes(twin));
+    assert.ok((await labelsUnder(await engineRoot('podman'))).includes(twin));
+    for (const [engine, users] of [
+      ['podman', 9],
+      ['docker', 4],
+    ] as const) {
+      const entry = await vscode.commands.executeCommand<DatabaseEntry | undefined>('containerDb.inspect', `${twin} on ${engine}`);
+      assert.ok(entry, `inspect failed: ${JSON.stringify(api.errors.lastError)}`);
+      assert.strictEqual(entry.engineName, engine);
+      assert.strictEqual(entry.schema.tables.find((t) => t.name === 'user')?.rows, users);
+    }
+  });
+
   it('an unreachable engine is a root node saying why, with Retry; the other engine keeps working', async () => {
     const missing = path.join(tmp, 'no-engine.sock');
     await useEngines([{ name: 'docker' }, { name: 'podman', host: `unix://${missing}` }]);
