@@ -103,18 +103,12 @@ export class DockerService implements vscode.Disposable {
   connection(): Promise<ContainerEngine> {
     if (!this.conn) {
       const gen = this.generation;
-      const s = readSettings();
-      const e = this.opts.entry;
-      // An entry with neither host nor context is the engine of the settings (dockerHost, dockerContext, DOCKER_HOST, …).
-      const where = e?.host || e?.context
-        ? { dockerHost: e.host, dockerHostLabel: `containerDb.engines '${e.name}'`, context: e.host ? undefined : e.context }
-        : { dockerHost: s.dockerHost, context: s.dockerContext };
+      const where = this.endpointOptions();
       this.conn = import('../core/docker').then(({ connectEngine }) => connectEngine(where));
       this.conn.then(
         (c) => {
           if (gen !== this.generation) return;
-          this.connected = c;
-          this.log.info(`Connected to ${this.who} at ${c.description} (${c.kind} ${c.version}, API ${c.apiVersion})`);
+          this.log.info(`Connected to the Docker engine at ${c.description} (engine ${c.version}, API ${c.apiVersion})`);
           this.watch(c, gen);
         },
         () => {
@@ -123,6 +117,17 @@ export class DockerService implements vscode.Disposable {
       );
     }
     return this.conn;
+  }
+
+  /** Where this engine is: its `containerDb.engines` entry, else the settings (dockerHost, dockerContext, then DOCKER_HOST, …). */
+  private endpointOptions(): { dockerHost?: string; dockerHostLabel?: string; context?: string } {
+    const e = this.opts.entry;
+    if (e?.host || e?.context) {
+      if (e.name) this.log.debug(`Engine '${e.name}': ${e.host ?? `context ${e.context}`}`);
+      return { dockerHost: e.host, dockerHostLabel: `containerDb.engines '${e.name}'`, context: e.host ? undefined : e.context };
+    }
+    const s = readSettings();
+    return { dockerHost: s.dockerHost, context: s.dockerContext };
   }
 
   /** Forget the connection (settings changed, or Retry after the engine went away). */
@@ -147,6 +152,7 @@ export class DockerService implements vscode.Disposable {
     const s = readSettings();
     try {
       const engine = await this.connection();
+      this.connected = engine;
       this.log.debug(`Listing containers on ${this.who} at ${engine.description}`);
       const containers = await engine.listContainers({ all: s.showAllContainers, databasePath: s.databasePath });
       containers.sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name));

@@ -49,8 +49,8 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
       // The welcome view names the kind of failure; the exact line (socket, host) goes to the log
       // and to the view's description, which stays visible in its title bar. (A view message
       // would hide the welcome view and its Retry button.)
-      treeView.description = state.kind === 'unreachable' ? (docker.all.length > 1 ? 'engines unreachable' : 'engine unreachable') : undefined;
-      if (state.kind === 'ready') void store.retainWhere((e) => docker.keeps(e.containerId, e.engineName));
+      treeView.description = state.kind === 'unreachable' ? 'engine unreachable' : undefined;
+      if (state.kind === 'ready') void store.retain(new Set(state.containers.map((c) => c.id)));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsConnection(e)) {

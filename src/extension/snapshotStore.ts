@@ -77,15 +77,13 @@ export class SnapshotStore implements vscode.Disposable {
     return engine.query(entry.db, sql, params, opts);
   }
 
-  /** Drop snapshots of containers that no longer exist. */
+  /**
+   * Drop snapshots of containers that no longer exist. With several engines, a snapshot whose
+   * engine is not listed now (unreachable, reconnecting) stays: an engine going away drops nothing.
+   */
   async retain(containerIds: Set<string>): Promise<void> {
-    await this.retainWhere((e) => containerIds.has(e.containerId));
-  }
-
-  /** Drop the snapshots `keep` says no to (their container is gone from the engine it came from). */
-  async retainWhere(keep: (entry: DatabaseEntry) => boolean): Promise<void> {
     for (const [id, entry] of this.entries) {
-      if (keep(entry)) continue;
+      if (containerIds.has(id) || this.docker.keeps(id, entry.engineName)) continue;
       this.entries.delete(id);
       await this.closeQuietly(entry);
       this.changed.fire(id);
