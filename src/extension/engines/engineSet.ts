@@ -61,9 +61,10 @@ export class EngineSet implements vscode.Disposable {
   get state(): EngineState {
     if (this.services.length === 1) return this.services[0].state;
     const states = this.services.map((s) => s.state);
-    if (states.some((s) => s.kind === 'ready')) {
+    const first = states.find((s) => s.kind === 'ready');
+    if (first?.kind === 'ready') {
       const endpoint = this.services.filter((s) => s.state.kind === 'ready').map((s) => s.engine?.description ?? '').join(', ');
-      return { kind: 'ready', containers: this.containers(), endpoint };
+      return { ...first, containers: this.containers(), endpoint };
     }
     if (states.some((s) => s.kind === 'loading')) return { kind: 'loading' };
     if (states.some((s) => s.kind === 'idle')) return { kind: 'idle' };
