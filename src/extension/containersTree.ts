@@ -1,7 +1,8 @@
 /**
  * The Containers view's data provider: getChildren / getTreeItem / getParent and the change event.
- * Data comes from DockerService (containers) and SnapshotStore (pulled databases); this class only
- * shapes it into nodes.
+ * Data comes from the EngineSet (engines, containers) and SnapshotStore (pulled databases); this
+ * class only shapes it into nodes. With `containerDb.engines` set, each engine is a root node
+ * (EngineItem) with its containers under it; else the containers are the roots, as they always were.
  *
  * Nodes are stable: one object per id for the life of that id, updated in place when it is listed
  * again. VS Code's extension host keys its handles (and the commands of the items it drew) by the
@@ -15,10 +16,11 @@
  * just after a pull) failed with "Actual command not found".
  */
 import * as vscode from 'vscode';
-import type { DockerService } from './dockerService';
+import type { EngineSet } from './engines/engineSet';
 import { readSettings } from './settings';
 import type { SnapshotStore } from './snapshotStore';
 import { ContainerItem, containerItemId } from './treeItems/containerItem';
+import { EngineItem } from './treeItems/engineItem';
 import { TreeContext, TreeNode } from './treeItems/treeNode';
 
 const ROOT = Symbol('root');
@@ -41,6 +43,8 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Each listed container's data as last drawn, to redraw only what changed. */
   private seen = new Map<string, string>();
+  /** Each engine's root node as last drawn (name, state, kind, count), to redraw the roots when one moved. */
+  private seenEngines = '';
   /** Ids of the nodes the view has drawn (getTreeItem is called by the view alone). */
   private readonly drawnIds = new Set<string>();
   /** Expanded / collapsed as the user left it, by id: a node's own state is only its default. */
@@ -58,7 +62,7 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private readonly loading = new Map<TreeNode | typeof ROOT, number>();
 
   constructor(
-    private readonly docker: DockerService,
+    private readonly docker: EngineSet,
     private readonly store: SnapshotStore,
   ) {
     this.subscriptions.push(
@@ -81,7 +85,7 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     try {
       if (!element) await this.docker.ensureLoaded();
       const ctx: TreeContext = { docker: this.docker, store: this.store, settings: readSettings() };
-      const fresh = element ? element.children(ctx) : this.docker.containers().map((c) => new ContainerItem(c));
+      const fresh = element ? element.children(ctx) : this.roots();
       const nodes = fresh.map((n) => this.stable(n));
       for (const n of nodes) for (const decorate of this.decorators) decorate(n);
       return nodes;
@@ -118,10 +122,22 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return this.byId.get(id);
   }
 
-  /** Lists the path from the root down to `id`, so that the view knows every node before a reveal. */
+  /**
+   * Lists the path from the root down to `id`, so that the view knows every node before a reveal.
+   * With engine root nodes, a path that starts at a container starts under its engine.
+   */
   async resolve(path: string[]): Promise<TreeNode | undefined> {
     let nodes = await this.getChildren();
     let found: TreeNode | undefined;
+    if (path.length && !nodes.some((n) => n.id === path[0])) {
+      for (const root of nodes.filter((n) => n instanceof EngineItem)) {
+        const under = await this.getChildren(root);
+        if (under.some((n) => n.id === path[0])) {
+          nodes = under;
+          break;
+        }
+      }
+    }
     for (const id of path) {
       found = nodes.find((n) => n.id === id);
       if (!found) return undefined;
@@ -165,6 +181,12 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return own ? vscode.commands.executeCommand(own.command, ...(own.arguments ?? [])) : undefined;
   }
 
+  /** The root nodes: one per engine when several are configured, else the one engine's containers. */
+  private roots(): TreeNode[] {
+    if (!this.docker.multi) return this.docker.containers().map((c) => new ContainerItem(c));
+    return this.docker.all.map((e) => new EngineItem(e, this.docker.duplicateOf(e)));
+  }
+
   /** The node already known for this id, updated from `fresh`; else `fresh` becomes that node. */
   private stable(fresh: TreeNode): TreeNode {
     if (!fresh.id) return fresh;
@@ -194,7 +216,10 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const before = this.seen;
     this.seen = now;
     const sameSet = before.size === now.size && [...now.keys()].every((id) => before.has(id));
-    if (!sameSet || this.docker.state.kind !== 'ready') {
+    const engines = this.docker.multi ? this.engineSignature() : '';
+    const enginesMoved = engines !== this.seenEngines;
+    this.seenEngines = engines;
+    if (!sameSet || enginesMoved || this.docker.state.kind !== 'ready') {
       this.queue(undefined);
       return;
     }
@@ -209,6 +234,15 @@ export class ContainersTree implements vscode.TreeDataProvider<TreeNode>, vscode
       node.show(info);
       this.queue(node);
     }
+  }
+
+  private engineSignature(): string {
+    return JSON.stringify(
+      this.docker.all.map((e) => {
+        const st = e.state;
+        return [e.name, st.kind, st.kind === 'unreachable' ? st.error.message : '', e.engine?.description, e.engine?.version, this.docker.duplicateOf(e)];
+      }),
+    );
   }
 
   private queue(node: TreeNode | undefined): void {

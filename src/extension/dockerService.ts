@@ -1,13 +1,14 @@
 /**
- * Owns the connection to the Docker engine for the extension: connects per the settings, lists
- * containers, and turns the engine's event stream into refreshes (no polling). Core modules are
- * imported on first use so that activation loads neither dockerode nor sql.js.
+ * Owns the connection to one container engine for the extension: connects per the settings (or
+ * one entry of `containerDb.engines`), lists containers, and turns the engine's event stream into
+ * refreshes (no polling). Several of these make an EngineSet (engines/engineSet.ts). Core modules
+ * are imported on first use so that activation loads neither dockerode nor sql.js.
  */
 import * as vscode from 'vscode';
 import type { ContainerEngine } from '../core/docker';
 import { CdbError } from '../core/errors';
 import type { ContainerInfo } from '../core/types';
-import { readSettings } from './settings';
+import { readSettings, type EngineEntry } from './settings';
 
 export type EngineState =
   | { kind: 'idle' }
@@ -19,8 +20,13 @@ export type EngineState =
 /** Container lifecycle actions that change what the view lists. */
 const LIST_ACTIONS = new Set(['create', 'start', 'restart', 'stop', 'die', 'kill', 'destroy', 'rename', 'pause', 'unpause', 'update']);
 const EVENT_DEBOUNCE_MS = 300;
-/** Engine failures with their own welcome text; the rest share a generic one. */
-const WELCOME_ERRORS = new Set(['ENGINE_SOCKET_MISSING', 'ENGINE_PERMISSION', 'ENGINE_UNREACHABLE', 'ENGINE_CONFIG']);
+
+export interface DockerServiceOptions {
+  /** An entry of `containerDb.engines`; none: the one engine the settings and DOCKER_HOST name. */
+  entry?: EngineEntry;
+  /** Called on every state change, notified or not (the EngineSet publishes the view's context keys). */
+  onState?(): void;
+}
 
 export class DockerService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -34,7 +40,27 @@ export class DockerService implements vscode.Disposable {
   /** Bumped on every reset, so that a connection made for old settings is thrown away. */
   private generation = 0;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly opts: DockerServiceOptions = {},
+  ) {}
+
+  /** The entry's name; undefined for the one engine of the settings. */
+  get name(): string | undefined {
+    return this.opts.entry?.name;
+  }
+
+  /** The engine once connected (its kind, description and version for the view), else undefined. */
+  get engine(): ContainerEngine | undefined {
+    return this.connected;
+  }
+
+  /** For the log: "engine 'podman'" or "the Docker engine". */
+  private get who(): string {
+    return this.name ? `engine '${this.name}'` : 'the Docker engine';
+  }
+
+  private connected: ContainerEngine | undefined;
 
   get state(): EngineState {
     return this.current;
@@ -78,8 +104,8 @@ export class DockerService implements vscode.Disposable {
   connection(): Promise<ContainerEngine> {
     if (!this.conn) {
       const gen = this.generation;
-      const s = readSettings();
-      this.conn = import('../core/docker').then(({ connectEngine }) => connectEngine({ dockerHost: s.dockerHost, context: s.dockerContext }));
+      const where = this.endpointOptions();
+      this.conn = import('../core/docker').then(({ connectEngine }) => connectEngine(where));
       this.conn.then(
         async (c) => {
           if (gen !== this.generation) return;
@@ -95,10 +121,22 @@ export class DockerService implements vscode.Disposable {
     return this.conn;
   }
 
+  /** Where this engine is: its `containerDb.engines` entry, else the settings (dockerHost, dockerContext, then DOCKER_HOST, …). */
+  private endpointOptions(): { dockerHost?: string; dockerHostLabel?: string; context?: string } {
+    const e = this.opts.entry;
+    if (e?.host || e?.context) {
+      if (e.name) this.log.debug(`Engine '${e.name}': ${e.host ?? `context ${e.context}`}`);
+      return { dockerHost: e.host, dockerHostLabel: `containerDb.engines '${e.name}'`, context: e.host ? undefined : e.context };
+    }
+    const s = readSettings();
+    return { dockerHost: s.dockerHost, context: s.dockerContext };
+  }
+
   /** Forget the connection (settings changed, or Retry after the engine went away). */
   reset(): void {
     this.generation++;
     this.conn = undefined;
+    this.connected = undefined;
     this.watcher?.dispose();
     this.watcher = undefined;
   }
@@ -116,6 +154,8 @@ export class DockerService implements vscode.Disposable {
     const s = readSettings();
     try {
       const engine = await this.connection();
+      this.connected = engine;
+      this.log.debug(`Listing containers on ${this.who} at ${engine.description}`);
       const containers = await engine.listContainers({ all: s.showAllContainers, databasePath: s.databasePath });
       containers.sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name));
       // Events for unrelated containers, or a Retry that finds nothing new, must not redraw the
@@ -125,7 +165,7 @@ export class DockerService implements vscode.Disposable {
       this.setState({ kind: 'ready', containers, endpoint: engine.description, engine: engineName(engine.kind) }, !unchanged);
     } catch (err) {
       const error = asEngineError(err);
-      this.log.error(`Listing containers failed: ${error.code}: ${error.message}`);
+      this.log.error(`Listing containers${this.name ? ` on ${this.who}` : ''} failed: ${error.code}: ${error.message}`);
       // A failed listing usually means the engine went away: the next try connects afresh.
       this.reset();
       this.setState({ kind: 'unreachable', error });
@@ -138,13 +178,13 @@ export class DockerService implements vscode.Disposable {
     this.watcher = engine.watchEvents(
       (e) => {
         if (!LIST_ACTIONS.has(e.action)) return;
-        this.log.debug(`Docker event: ${e.action} ${e.name || e.id.slice(0, 12)}`);
+        this.log.debug(`${this.name ? `Engine '${this.name}'` : 'Docker'} event: ${e.action} ${e.name || e.id.slice(0, 12)}`);
         this.scheduleRefresh();
       },
       {
         onError: (err) => {
           if (gen !== this.generation) return;
-          this.log.warn(`Docker event stream ended: ${err.message}`);
+          this.log.warn(`${this.name ? `Engine '${this.name}'` : 'Docker'} event stream ended: ${err.message}`);
           this.reset();
           void this.refresh();
         },
@@ -162,11 +202,7 @@ export class DockerService implements vscode.Disposable {
 
   private setState(state: EngineState, notify = true): void {
     this.current = state;
-    const key = state.kind === 'ready' ? (state.containers.length ? 'ready' : 'empty') : state.kind;
-    void vscode.commands.executeCommand('setContext', 'containerDb.state', key);
-    // Picks the welcome text that names the reason (package.json viewsWelcome).
-    const code = state.kind === 'unreachable' ? (WELCOME_ERRORS.has(state.error.code) ? state.error.code : 'OTHER') : '';
-    void vscode.commands.executeCommand('setContext', 'containerDb.engineError', code);
+    this.opts.onState?.();
     if (notify) this.changed.fire();
   }
 }

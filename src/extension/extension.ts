@@ -7,7 +7,7 @@ import { registerCommands } from './commands/registerCommands';
 import { registerDivergence } from './divergence/registerDivergence';
 import { registerQueries } from './queries/registerQueries';
 import { ContainersTree } from './containersTree';
-import { DockerService } from './dockerService';
+import { EngineSet } from './engines/engineSet';
 import { ErrorReporter } from './errorReporter';
 import type { Services } from './services';
 import { affectsConnection, affectsListing, affectsTree } from './settings';
@@ -24,7 +24,7 @@ export interface ContainerDbApi extends Services {
 export function activate(context: vscode.ExtensionContext): ContainerDbApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Container DB', { log: true });
-  const docker = new DockerService(log);
+  const docker = new EngineSet(log);
   const store = new SnapshotStore(docker, log, defaultWorkerPath(context.extensionPath));
   const errors = new ErrorReporter(log);
   const tree = new ContainersTree(docker, store);

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ContainersTree } from './containersTree';
-import type { DockerService } from './dockerService';
+import type { EngineSet } from './engines/engineSet';
 import type { ErrorReporter } from './errorReporter';
 import type { SnapshotStore } from './snapshotStore';
 import type { TableGrids } from './tableGrid/tableGrids';
@@ -14,7 +14,8 @@ import type { SqlConsoles } from './console/sqlConsoles';
 /** Everything the commands work with, made once in activate(). */
 export interface Services {
   log: vscode.LogOutputChannel;
-  docker: DockerService;
+  /** The engines: one unless `containerDb.engines` lists several (engines/engineSet.ts). */
+  docker: EngineSet;
   store: SnapshotStore;
   tree: ContainersTree;
   treeView: vscode.TreeView<TreeNode>;

@@ -7,13 +7,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DbHandle, SqlEngine } from '../core/sqlEngine';
 import type { ContainerInfo, PullProgress, QueryResult, SchemaInfo, Snapshot, SqlValue } from '../core/types';
-import type { DockerService } from './dockerService';
+import type { EngineSet } from './engines/engineSet';
 import { formatByteSize } from '../core/byteSize';
 import { readSettings } from './settings';
 
 export interface DatabaseEntry {
   containerId: string;
   containerName: string;
+  /** The `containerDb.engines` entry it was pulled from; undefined with the one default engine. */
+  engineName?: string;
+  /** "open-webui on podman" with several engines, else the container's name: what views and messages show. */
+  containerLabel: string;
   path: string;
   snapshot: Snapshot;
   db: DbHandle;
@@ -38,7 +42,7 @@ export class SnapshotStore implements vscode.Disposable {
   private engineP: Promise<SqlEngine> | undefined;
 
   constructor(
-    private readonly docker: DockerService,
+    private readonly docker: EngineSet,
     private readonly log: vscode.LogOutputChannel,
     private readonly workerPath: string,
   ) {}
@@ -73,10 +77,13 @@ export class SnapshotStore implements vscode.Disposable {
     return engine.query(entry.db, sql, params, opts);
   }
 
-  /** Drop snapshots of containers that no longer exist. */
+  /**
+   * Drop snapshots of containers that no longer exist. With several engines, a snapshot whose
+   * engine is not listed now (unreachable, reconnecting) stays: an engine going away drops nothing.
+   */
   async retain(containerIds: Set<string>): Promise<void> {
     for (const [id, entry] of this.entries) {
-      if (containerIds.has(id)) continue;
+      if (containerIds.has(id) || this.docker.keeps(id, entry.engineName)) continue;
       this.entries.delete(id);
       await this.closeQuietly(entry);
       this.changed.fire(id);
@@ -93,7 +100,10 @@ export class SnapshotStore implements vscode.Disposable {
   private async doPull(container: ContainerInfo, req: PullRequest): Promise<DatabaseEntry> {
     const settings = readSettings();
     const started = Date.now();
-    const engine = await this.docker.connection();
+    const owner = this.docker.engineOf(container.id);
+    const engine = await this.docker.connectionFor(container.id);
+    const label = this.docker.label(container.id, container.name);
+    this.log.info(`Pulling ${label}:${container.database.path} from ${owner?.name ? `engine '${owner.name}'` : 'the engine'} at ${engine.description}`);
     const { openContainerDatabase } = await import('../core/inspect');
     const opened = await openContainerDatabase(engine, await this.engine(), container, {
       maxBytes: settings.maxDatabaseBytes,
@@ -102,17 +112,27 @@ export class SnapshotStore implements vscode.Disposable {
       freeze: req.freeze ?? settings.freezeWhileCopying,
     });
     const { snapshot, db, schema, pullMs, path: dbPath } = opened;
-    const entry: DatabaseEntry = { containerId: container.id, containerName: container.name, path: dbPath, snapshot, db, schema, pullMs };
+    const entry: DatabaseEntry = {
+      containerId: container.id,
+      containerName: container.name,
+      engineName: owner?.name,
+      containerLabel: label,
+      path: dbPath,
+      snapshot,
+      db,
+      schema,
+      pullMs,
+    };
     const previous = this.entries.get(container.id);
     this.entries.set(container.id, entry);
     if (previous) await this.closeQuietly(previous);
     const st = snapshot.stamp;
     this.log.info(
-      `Pulled ${container.name}:${dbPath}: ${st.size} bytes (${formatByteSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
+      `Pulled ${label}:${dbPath}: ${st.size} bytes (${formatByteSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
         `WAL frames applied ${st.walFramesApplied}, journal ${st.journal}, attempts ${st.attempts}, sha256 ${st.sha256?.slice(0, 12) ?? 'not computed'}, ` +
         `${schema.tables.length} tables, total ${Date.now() - started} ms`,
     );
-    for (const w of st.warnings) this.log.warn(`${container.name}:${dbPath}: ${w}`);
+    for (const w of st.warnings) this.log.warn(`${label}:${dbPath}: ${w}`);
     return entry;
   }
 

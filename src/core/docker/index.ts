@@ -12,3 +12,4 @@ export { toContainerInfo, formatPorts, type DiscoveryOptions } from './discovery
 export { classifyMounts, mountFor, type InspectMount } from './mounts';
 export { resolveDatabasePath, parseDatabaseUrl, redactUrl, DEFAULT_DATABASE_PATH } from './databasePath';
 export { WATCHED_ACTIONS, type ContainerEvent } from './events';
+export { knownEngines, dockerContexts, listAllEngines, type KnownEngine, type KnownEnginesOptions, type EngineListing } from './knownEngines';

@@ -20,6 +20,13 @@ export async function containerTarget(s: Services, arg: unknown, purpose: string
 }
 
 async function findByNameOrId(s: Services, nameOrId: string): Promise<ContainerInfo> {
+  // With several engines a name may be on more than one: "open-webui on podman" says which.
+  const on = / on ([^ ]+)$/.exec(nameOrId);
+  if (on && s.docker.byName(on[1])) {
+    const [name, engine] = [nameOrId.slice(0, on.index), on[1]];
+    const c = s.docker.containers().find((x) => x.name === name && s.docker.engineOf(x.id)?.name === engine);
+    if (c) return c;
+  }
   const find = () => s.docker.containers().find((c) => c.name === nameOrId || c.id === nameOrId || (nameOrId.length >= 4 && c.id.startsWith(nameOrId)));
   let found = find();
   if (!found) {
@@ -42,7 +49,7 @@ async function pickContainer(s: Services, purpose: string): Promise<ContainerInf
   const usable = (c: ContainerInfo) => !!c.database.path && !c.database.unsupported;
   type Item = vscode.QuickPickItem & { container?: ContainerInfo };
   const toItem = (c: ContainerInfo): Item => ({
-    label: c.name,
+    label: s.docker.label(c.id, c.name),
     description: `${c.image} · ${c.state}`,
     detail: c.database.unsupported
       ? `$(circle-slash) ${c.database.unsupported.kind} database (unsupported)`

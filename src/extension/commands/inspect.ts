@@ -28,7 +28,7 @@ export async function pullWithProgress(s: Services, container: ContainerInfo, op
   const controller = new AbortController();
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: container.name, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: s.docker.label(container.id, container.name), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         progress.report({ message: `Pulling ${file}…` });

@@ -34,11 +34,11 @@ export async function pickDatabase(s: Services, hosts: HostDatabaseFinder, title
   const notPulled = containers.filter((c) => !s.store.get(c.id));
   if (pulled.length) items.push({ label: 'Container snapshots', kind: vscode.QuickPickItemKind.Separator });
   for (const c of pulled) {
-    items.push({ label: `$(vm-running) ${c.name}`, description: s.store.get(c.id)!.path, detail: 'pulled snapshot (read-only)', pick: () => containerBinding(s, c.id, c.name) });
+    items.push({ label: `$(vm-running) ${s.docker.label(c.id, c.name)}`, description: s.store.get(c.id)!.path, detail: 'pulled snapshot (read-only)', pick: () => containerBinding(s, c.id, c.name) });
   }
   if (notPulled.length) items.push({ label: 'Containers not pulled yet', kind: vscode.QuickPickItemKind.Separator });
   for (const c of notPulled) {
-    items.push({ label: `$(cloud-download) ${c.name}`, description: c.database.path, detail: 'pulls the database first', pick: () => containerBinding(s, c.id, c.name) });
+    items.push({ label: `$(cloud-download) ${s.docker.label(c.id, c.name)}`, description: c.database.path, detail: 'pulls the database first', pick: () => containerBinding(s, c.id, c.name) });
   }
   const host = await hosts.find();
   if (host) {

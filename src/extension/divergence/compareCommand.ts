@@ -47,16 +47,16 @@ export async function compareWithHostCommand(s: Services, arg?: unknown): Promis
     d = await div.update(container.id);
   }
   if (d.kind === 'same-file') {
-    void vscode.window.showInformationMessage(`Same file: bind mount. ${container.name} reads ${d.hostPath} itself (through ${d.mountSource}), so there is nothing to compare.`);
+    void vscode.window.showInformationMessage(`Same file: bind mount. ${s.docker.label(container.id, container.name)} reads ${d.hostPath} itself (through ${d.mountSource}), so there is nothing to compare.`);
     return { divergence: d };
   }
-  if (d.kind === 'error') throw new CdbError('IO_ERROR', `Comparing ${container.name} with the host database failed: ${d.message}`);
+  if (d.kind === 'error') throw new CdbError('IO_ERROR', `Comparing ${s.docker.label(container.id, container.name)} with the host database failed: ${d.message}`);
   if (d.kind !== 'diff') return { divergence: d };
 
   const schemaUris = await openSchemaDiff(s, container, d.hostPath, !!table);
   const chosen = table ?? headlineTable(d.diff.tables)?.name ?? d.diff.tables[0]?.name;
   const panel = chosen && s.comparePanels ? await s.comparePanels.open(container.id, chosen) : undefined;
-  if (d.diff.identical) void vscode.window.showInformationMessage(`host = container: ${container.name}'s database has the same schema and rows as ${vscode.workspace.asRelativePath(d.hostPath)}.`);
+  if (d.diff.identical) void vscode.window.showInformationMessage(`host = container: ${s.docker.label(container.id, container.name)}'s database has the same schema and rows as ${vscode.workspace.asRelativePath(d.hostPath)}.`);
   return { divergence: d, schemaUris, panel };
 }
 
@@ -95,6 +95,6 @@ async function openSchemaDiff(s: Services, container: ContainerInfo, hostPath: s
   // Opened at the first difference: a long schema would otherwise hide it below the fold.
   const line = firstDifferentLine(hostText, containerText) ?? 0;
   const options: vscode.TextDocumentShowOptions = { preview: false, preserveFocus: background, selection: new vscode.Range(line, 0, line, 0) };
-  await vscode.commands.executeCommand('vscode.diff', uris.host, uris.container, `Schema: host ${vscode.workspace.asRelativePath(hostPath)} ↔ ${container.name}`, options);
+  await vscode.commands.executeCommand('vscode.diff', uris.host, uris.container, `Schema: host ${vscode.workspace.asRelativePath(hostPath)} ↔ ${s.docker.label(container.id, container.name)}`, options);
   return uris;
 }

@@ -11,7 +11,7 @@ import { errorLine } from '../../core/errors';
 import type { KeyedRow, TableDiff, UpdatedRow } from '../../core/diff';
 import { maskRows, secretColumns, type SecretPolicy } from '../../core/secrets';
 import type { SqlValue } from '../../core/types';
-import type { DockerService } from '../dockerService';
+import type { EngineSet } from '../engines/engineSet';
 import { secretReveal } from '../secretReveal';
 import { readSettings } from '../settings';
 import { fullText, toCell } from '../tableGrid/cellView';
@@ -43,7 +43,7 @@ export class ComparePanel implements vscode.Disposable {
     readonly containerId: string,
     public table: string,
     private readonly divergence: DivergenceService,
-    private readonly docker: DockerService,
+    private readonly docker: EngineSet,
     private readonly log: vscode.LogOutputChannel,
     mediaUri: vscode.Uri,
   ) {
@@ -82,13 +82,14 @@ export class ComparePanel implements vscode.Disposable {
     const t = d.diff.tables.find((x) => x.name === this.table);
     if (!t) return this.post({ type: 'error', message: `The table ${this.table} is in neither database any more.`, stale: true });
     this.kind = kind ?? firstKind(t);
-    this.panel.title = `${t.name}: host ↔ ${container.name}`;
+    const label = this.docker.label(container.id, container.name);
+    this.panel.title = `${t.name}: host ↔ ${label}`;
     const init: HostMessage & { type: 'init' } = {
       type: 'init',
       table: t.name,
-      explanation: explain(container, d.hostPath, d),
+      explanation: explain(container, d.hostPath, d, label),
       hostLabel: `Host · ${vscode.workspace.asRelativePath(d.hostPath)}`,
-      containerLabel: `Container · ${container.name}:${container.database.path}`,
+      containerLabel: `Container · ${label}:${container.database.path}`,
       tables: d.diff.tables.map((x) => ({ name: x.name, status: x.status, badge: tableBadge(x) ?? 'same' })),
       matched: matchedText(t),
       columns: t.columns,
@@ -261,7 +262,7 @@ export class ComparePanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly divergence: DivergenceService,
-    private readonly docker: DockerService,
+    private readonly docker: EngineSet,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { CdbError, errorLine } from '../../core/errors';
 import type { DbHandle, SqlEngine } from '../../core/sqlEngine';
 import type { ContainerInfo, Snapshot } from '../../core/types';
-import type { DockerService } from '../dockerService';
+import type { EngineSet } from '../engines/engineSet';
 import { readSettings } from '../settings';
 import type { DatabaseEntry, SnapshotStore } from '../snapshotStore';
 import type { Divergence } from './divergence';
@@ -53,7 +53,7 @@ export class DivergenceService implements vscode.Disposable {
 
   constructor(
     private readonly store: SnapshotStore,
-    private readonly docker: DockerService,
+    private readonly docker: EngineSet,
     readonly hosts: HostDatabases,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -164,10 +164,10 @@ export class DivergenceService implements vscode.Disposable {
       const diff = await diffDatabases(engine, host.db, entry.db, { sampleLimit: 0, images: { a: host.snapshot.bytes, b: entry.snapshot.bytes } });
       const ms = Date.now() - started;
       const changed = diff.tables.filter((t) => t.status !== 'same').length;
-      this.log.info(`Compared ${entry.containerName}:${entry.path} with ${found.path} in ${ms} ms: ${diff.identical ? 'identical' : `${changed} table(s) differ, ${diff.schema.length} schema change(s)`}`);
+      this.log.info(`Compared ${entry.containerLabel}:${entry.path} with ${found.path} in ${ms} ms: ${diff.identical ? 'identical' : `${changed} table(s) differ, ${diff.schema.length} schema change(s)`}`);
       return { kind: 'diff', hostPath: found.path, diff, computedAt: new Date().toISOString(), ms };
     } catch (err) {
-      this.log.warn(`Comparing ${entry.containerName} with ${found.path} failed: ${errorLine(err)}`);
+      this.log.warn(`Comparing ${entry.containerLabel} with ${found.path} failed: ${errorLine(err)}`);
       return { kind: 'error', hostPath: found.path, message: errorLine(err) };
     }
   }

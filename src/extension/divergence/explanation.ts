@@ -22,7 +22,8 @@ export interface Explanation {
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const rows = (n: number): string => `${fmt(n)} ${n === 1 ? 'row' : 'rows'}`;
 
-export function explain(c: ContainerInfo, hostPath: string | undefined, d: Divergence): Explanation {
+/** `label`: the container as the view names it ("open-webui on podman" with several engines). */
+export function explain(c: ContainerInfo, hostPath: string | undefined, d: Divergence, label = c.name): Explanation {
   const loc = c.database;
   const m = loc.mount;
   const where = !m
@@ -32,7 +33,7 @@ export function explain(c: ContainerInfo, hostPath: string | undefined, d: Diver
       : m.kind === 'bind'
         ? `in the bind mount of the host folder ${m.source} (at ${m.destination})`
         : `in a ${m.kind} mount at ${m.destination}`;
-  const container = `The app in ${c.name} reads ${loc.path}, ${where}.`;
+  const container = `The app in ${label} reads ${loc.path}, ${where}.`;
   const host = hostPath ? `Your workspace's copy is ${hostPath}.` : 'No host copy was found in your workspace (set containerDb.hostDatabasePath, or choose one).';
   let relation: string;
   if (d.kind === 'same-file') {

@@ -21,7 +21,11 @@ export function registerDivergence(s: Services, context: vscode.ExtensionContext
   const divergence = new DivergenceService(s.store, s.docker, hosts, s.log);
   const schemaDocuments = new SchemaDocuments();
   const comparePanels = new ComparePanels(context.extensionUri, divergence, s.docker, s.log);
-  const status = new DivergenceStatusBar(divergence, s.treeView, s.tree.onDidList);
+  // With several engines the status bar names the container and its engine ("open-webui on podman").
+  const status = new DivergenceStatusBar(divergence, s.treeView, s.tree.onDidList, (id) => {
+    const entry = s.store.get(id);
+    return s.docker.multi && entry ? entry.containerLabel : undefined;
+  });
   s.divergence = divergence;
   s.schemaDocuments = schemaDocuments;
   s.comparePanels = comparePanels;

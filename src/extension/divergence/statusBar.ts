@@ -18,6 +18,8 @@ export class DivergenceStatusBar implements vscode.Disposable {
     private readonly divergence: DivergenceService,
     treeView: vscode.TreeView<TreeNode>,
     onDidList: vscode.Event<void>,
+    /** The container as named with its engine, when several engines are configured; undefined otherwise. */
+    private readonly labelOf: (containerId: string) => string | undefined = () => undefined,
   ) {
     this.item.name = 'Container DB: host vs container';
     this.subscriptions.push(
@@ -62,9 +64,10 @@ export class DivergenceStatusBar implements vscode.Disposable {
       return;
     }
     const icon = d.kind === 'diff' ? (d.diff.identical ? '$(pass)' : '$(diff)') : d.kind === 'same-file' ? '$(link)' : d.kind === 'computing' ? '$(sync~spin)' : '$(warning)';
-    this.plain = statusText(d);
+    const label = this.focused ? this.labelOf(this.focused) : undefined;
+    this.plain = label ? `${statusText(d)} · ${label}` : statusText(d);
     this.item.text = `${icon} ${this.plain}`;
-    this.item.tooltip = tooltip(d);
+    this.item.tooltip = label ? `${label}: ${tooltip(d)}` : tooltip(d);
     this.item.command =
       d.kind === 'no-host'
         ? { command: 'containerDb.chooseHostDatabase', title: 'Choose Host Database' }

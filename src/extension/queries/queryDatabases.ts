@@ -30,7 +30,8 @@ interface HostOpen {
 }
 
 export function refLabel(ref: DatabaseRef, entry?: DatabaseEntry): string {
-  return ref.kind === 'container' ? `${ref.containerName}:${entry?.path ?? 'database'}` : hostLabel(ref.path);
+  // The entry's label names the engine too when several are configured ("open-webui on podman").
+  return ref.kind === 'container' ? `${entry?.containerLabel ?? ref.containerName}:${entry?.path ?? 'database'}` : hostLabel(ref.path);
 }
 
 export function sameRef(a: DatabaseRef, b: DatabaseRef): boolean {

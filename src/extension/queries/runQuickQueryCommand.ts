@@ -53,7 +53,7 @@ export async function runQuickQueryCommand(s: Services, q: QueryServices, arg: u
   const a = (arg && typeof arg === 'object' ? arg : {}) as RunQuickQueryArgs;
   const entry = s.store.get(container.id);
   if (!entry) throw new CdbError('USAGE', `The database of ${container.name} has not been pulled: run Inspect Container DB on it first.`);
-  const target = forced ?? (isRunTarget(a.target) ? a.target : await pickRunTarget(container.name, query.title, q.hosts));
+  const target = forced ?? (isRunTarget(a.target) ? a.target : await pickRunTarget(entry.containerLabel, query.title, q.hosts));
   if (!target) return undefined;
 
   const containerRef: DatabaseRef = { kind: 'container', containerId: container.id, containerName: container.name };
@@ -67,7 +67,7 @@ export async function runQuickQueryCommand(s: Services, q: QueryServices, arg: u
   const given = await askParams(names, query.params, a.params ?? {}, remembered, { now }, query.title);
   if (!given) return undefined;
 
-  const sourceOf = (r: DatabaseRef) => (r.kind === 'container' ? `${container.name}:${entry.path}` : hostLabel(r.path));
+  const sourceOf = (r: DatabaseRef) => (r.kind === 'container' ? `${entry.containerLabel}:${entry.path}` : hostLabel(r.path));
   const run = (o: OpenedDatabase, limit: number, signal: AbortSignal): Promise<QueryRun> =>
     runQuickQuery(o.engine, o.db, query, given, { now, signal, maxRows: limit, schema: o.schema });
 
@@ -91,7 +91,7 @@ export async function runQuickQueryCommand(s: Services, q: QueryServices, arg: u
       const ra = await run(oa, limit, signal);
       report(`running on ${ob.label}`);
       const rb = await run(ob, limit, signal);
-      return { kind: 'compare', title: this.title, a: { label: container.name, run: ra }, b: { label: 'host', run: rb }, cmp: compareResults(ra.result, rb.result), ms: Date.now() - started };
+      return { kind: 'compare', title: this.title, a: { label: entry.containerLabel, run: ra }, b: { label: 'host', run: rb }, cmp: compareResults(ra.result, rb.result), ms: Date.now() - started };
     },
   };
   const panel = q.panels.open(`quick:${container.id}:${query.id}:${target}`, job.title);

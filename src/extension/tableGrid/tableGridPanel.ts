@@ -87,7 +87,7 @@ export class TableGridPanel implements vscode.Disposable {
       const msg: HostMessage & { type: 'page' } = {
         type: 'page',
         title: table.name,
-        source: `${entry.containerName}:${entry.path} · pulled ${formatClock(entry.snapshot.stamp.pulledAt)}`,
+        source: `${entry.containerLabel}:${entry.path} · pulled ${formatClock(entry.snapshot.stamp.pulledAt)}`,
         columns: gridColumns(page.columns, table),
         rows: [],
         offset: page.cursor.offset,

@@ -6,9 +6,13 @@ import { GroupItem, TreeContext, TreeNode } from './treeNode';
 
 /** A container: name, image · state; expands to its Mounts and its database. */
 export class ContainerItem extends TreeNode {
-  readonly parent = undefined;
-
-  constructor(public container: ContainerInfo) {
+  /** `parent`: the engine's root node when `containerDb.engines` lists several (engineItem.ts). */
+  constructor(
+    public container: ContainerInfo,
+    readonly parent: TreeNode | undefined = undefined,
+    /** The engine's entry name, shown in the tooltip when several engines are configured. */
+    readonly engineName?: string,
+  ) {
     super(container.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = containerItemId(container.id);
     this.show(container);
@@ -19,7 +23,7 @@ export class ContainerItem extends TreeNode {
     this.container = container;
     this.label = container.name;
     this.description = `${container.image} · ${container.state}`;
-    this.tooltip = containerTooltip(container);
+    this.tooltip = containerTooltip(container, this.engineName);
     const running = container.state === 'running';
     this.iconPath = new vscode.ThemeIcon(running ? 'vm-running' : 'vm-outline', running ? new vscode.ThemeColor('charts.green') : undefined);
     const hasDb = !!container.database.path && !container.database.unsupported;
@@ -49,7 +53,7 @@ export function mountsGroupId(containerId: string): string {
 }
 
 /** Every value comes from the engine, so it is added as text (escaped), never as markdown. */
-function containerTooltip(c: ContainerInfo): vscode.MarkdownString {
+function containerTooltip(c: ContainerInfo, engineName: string | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const row = (label: string, value: string): void => {
     md.appendMarkdown(`**${label}:** `);
@@ -57,6 +61,7 @@ function containerTooltip(c: ContainerInfo): vscode.MarkdownString {
     md.appendMarkdown('  \n');
   };
   row('Container', c.name);
+  if (engineName) row('Engine', engineName);
   row('ID', c.id.slice(0, 12));
   row('Image', c.image);
   row('State', c.status || c.state);

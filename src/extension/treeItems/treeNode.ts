@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { DockerService } from '../dockerService';
+import type { EngineSet } from '../engines/engineSet';
 import type { Settings } from '../settings';
 import type { SnapshotStore } from '../snapshotStore';
 
 /** What a node needs to list its children. */
 export interface TreeContext {
-  docker: DockerService;
+  docker: EngineSet;
   store: SnapshotStore;
   settings: Settings;
 }
