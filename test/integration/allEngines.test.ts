@@ -34,7 +34,7 @@ function writeContext(configDir: string, name: string, host: string): void {
   fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
 }
 
-describe('container-db ls --all-engines (default engine + Docker contexts)', function () {
+describe('container-db ls --all-engines (default engine + Docker contexts + Podman)', function () {
   this.timeout(120_000);
   let tmp: string;
   let configDir: string;
@@ -84,10 +84,12 @@ describe('container-db ls --all-engines (default engine + Docker contexts)', fun
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('--json: one result per engine, in order default then contexts by name; each engine its own containers', async () => {
+  it('--json: one result per engine, in order default, contexts by name, then Podman; each engine its own containers', async () => {
     const run = await runCli(['ls', '--all-engines', '--all', '--json'], { env });
     assert.equal(run.code, 0, run.stderr);
     const list = JSON.parse(run.stdout) as Listing[];
+    // Podman's rootful socket is found on disk (as root, when its service runs), after the contexts.
+    const podmanFound = fs.existsSync(PODMAN_HOST.replace(/^unix:\/\//, ''));
     assert.deepEqual(
       list.map((l) => [l.engine, l.source]),
       [
@@ -95,8 +97,10 @@ describe('container-db ls --all-engines (default engine + Docker contexts)', fun
         ['alias', 'context'],
         ['gone', 'context'],
         ['second', 'context'],
+        ...(podmanFound ? [['podman', 'podman']] : []),
       ],
     );
+    if (podmanFound && secondKind === 'podman') assert.equal(list[4].sameAs, 'second', 'the socket found on disk is the engine the context names: listed once');
     const [def, alias, gone, second] = list;
     assert.ok(def.containers?.some((c) => c.name === ON_DOCKER), 'the default engine lists the Docker fixture');
     assert.equal(alias.sameAs, 'default', 'a context at the default address is not listed twice');
@@ -136,10 +140,12 @@ describe('container-db ls --all-engines (default engine + Docker contexts)', fun
   it('no engine answers: each says why, exit 1', async () => {
     const empty = path.join(tmp, 'empty-config');
     fs.mkdirSync(empty, { recursive: true });
-    const run = await runCli(['ls', '--all-engines', '--json'], { env: { DOCKER_CONFIG: empty, DOCKER_HOST: `unix://${path.join(tmp, 'none.sock')}`, DOCKER_CONTEXT: '' } });
+    const none = (name: string) => `unix://${path.join(tmp, name)}`;
+    // CONTAINER_HOST is Podman's one engine when set, as for Podman itself.
+    const run = await runCli(['ls', '--all-engines', '--json'], { env: { DOCKER_CONFIG: empty, DOCKER_HOST: none('none.sock'), DOCKER_CONTEXT: '', CONTAINER_HOST: none('no-podman.sock') } });
     assert.equal(run.code, 1);
     const list = JSON.parse(run.stdout) as Listing[];
-    assert.deepEqual(list.map((l) => [l.engine, l.error?.code]), [['default', 'ENGINE_SOCKET_MISSING']]);
+    assert.deepEqual(list.map((l) => [l.engine, l.error?.code]), [['default', 'ENGINE_SOCKET_MISSING'], ['podman', 'ENGINE_SOCKET_MISSING']]);
   });
 
   it('--all-engines with --host is a usage error', async () => {

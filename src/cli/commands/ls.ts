@@ -67,12 +67,12 @@ function printContainer(ctx: CliContext, c: ContainerInfo, engine?: string): voi
 }
 
 /**
- * `ls --all-engines`: the default engine and every Docker context, each listed on its own (an
+ * `ls --all-engines`: the default engine, every Docker context and Podman's engines, each listed on its own (an
  * unreachable one is one line saying why). Exit 0 when at least one engine answered, else 1.
  */
 async function lsAllEngines(ctx: CliContext, all: boolean, databasePath: string | undefined, asJson: boolean): Promise<number> {
   if (ctx.globals.host || ctx.globals.context) {
-    throw new CdbError('USAGE', '--all-engines lists every engine this machine knows (the default one and every Docker context): leave out --host / --context.');
+    throw new CdbError('USAGE', '--all-engines lists every engine this machine knows (the default one, every Docker context, Podman\'s): leave out --host / --context.');
   }
   const { connectEngine, knownEngines, listAllEngines } = await import('../../core/docker');
   const engines = knownEngines({ env: ctx.env });

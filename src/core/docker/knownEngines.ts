@@ -5,8 +5,9 @@
  * (`$DOCKER_CONFIG/contexts/meta/<sha256 of name>/meta.json`, else ~/.docker). Only a context's
  * name is read here; what it points at is read by resolveEndpoint, the one parser of contexts.
  *
- * `knownEngines` is the hook for further sources: Podman's sockets (CONTAINER_HOST, the rootful and
- * rootless default sockets, podman-connections.json) are one more list appended there.
+ * Then Podman's (podmanEndpoint.ts podmanEngines): CONTAINER_HOST when set, else each connection
+ * in podman-connections.json / containers.conf and each service socket that exists; an address
+ * already listed is marked as the same engine, not listed twice.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,11 +18,12 @@ import type { ConnectOptions } from './connection';
 import type { ContainerEngine } from './containerEngine';
 import type { DiscoveryOptions } from './discovery';
 import { contextDirName, resolveEndpoint } from './endpoint';
+import { podmanEngines, type PodmanLookup } from './podmanEndpoint';
 
 export interface KnownEngine {
   /** "default", or the Docker context's name. */
   name: string;
-  source: 'default' | 'context';
+  source: 'default' | 'context' | 'podman';
   /** What connectEngine takes to reach it. */
   connect: ConnectOptions;
 }
@@ -31,14 +33,36 @@ export interface KnownEnginesOptions {
   env?: NodeJS.ProcessEnv;
   /** Default os.homedir(). */
   homeDir?: string;
+  /** For tests: the uid, the prefix of /etc, /usr/share and /run, and the probe for sockets. */
+  podmanLookup?: Pick<PodmanLookup, 'uid' | 'systemRoot' | 'exists'>;
 }
 
-/** The default engine, then the Docker contexts by name. (Podman's sockets: append their list here.) */
+/** The default engine, then the Docker contexts by name, then Podman's connections and sockets. */
 export function knownEngines(opts: KnownEnginesOptions = {}): KnownEngine[] {
   const env = opts.env ?? process.env;
   const homeDir = opts.homeDir ?? os.homedir();
-  const base = { env, homeDir };
-  return [{ name: 'default', source: 'default', connect: base }, ...dockerContexts(base)];
+  const base = { env, homeDir, podmanLookup: opts.podmanLookup };
+  return [{ name: 'default', source: 'default', connect: base }, ...dockerContexts(base), ...podmanKnown(base)];
+}
+
+/**
+ * Podman's engines, each reached as Podman itself would be told to: CONTAINER_CONNECTION or
+ * CONTAINER_HOST, with the Docker variables that would win over them left out.
+ */
+function podmanKnown(base: { env: NodeJS.ProcessEnv; homeDir: string; podmanLookup?: KnownEnginesOptions['podmanLookup'] }): KnownEngine[] {
+  let found: ReturnType<typeof podmanEngines>;
+  try {
+    found = podmanEngines({ env: base.env, homeDir: base.homeDir, ...base.podmanLookup });
+  } catch {
+    return []; // a Podman file we cannot read: the default engine's listing says so if it matters
+  }
+  const { DOCKER_HOST: _host, DOCKER_CONTEXT: _context, CONTAINER_HOST: _ch, CONTAINER_CONNECTION: _cc, ...rest } = base.env;
+  return found.map((p): KnownEngine => {
+    if (p.connection) return { name: p.name, source: 'podman', connect: { ...base, env: { ...rest, CONTAINER_CONNECTION: p.connection } } };
+    // A socket found on disk is named as such; CONTAINER_HOST as the variable it is.
+    if (p.label) return { name: p.name, source: 'podman', connect: { ...base, env: rest, dockerHost: p.host, dockerHostLabel: p.label } };
+    return { name: p.name, source: 'podman', connect: { ...base, env: { ...rest, CONTAINER_HOST: p.host } } };
+  });
 }
 
 /** The Docker contexts stored in the config directory, sorted by name ("default" is never stored). */

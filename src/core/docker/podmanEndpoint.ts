@@ -80,6 +80,23 @@ export function podmanSockets(look: PodmanLookup): Array<{ path: string; label: 
   return [...rootless, rootful];
 }
 
+/**
+ * Every Podman engine this machine's configuration names, for listings across engines:
+ * CONTAINER_HOST alone when it is set (it overrides the rest for Podman too), else each
+ * connection by name, then each service socket that exists (rootless first).
+ */
+export function podmanEngines(look: PodmanLookup): Array<{ name: string; host?: string; label?: string; connection?: string }> {
+  if (look.env.CONTAINER_HOST) return [{ name: 'podman', host: look.env.CONTAINER_HOST }];
+  const out: Array<{ name: string; host?: string; label?: string; connection?: string }> = Object.keys(readConnections(look).connections)
+    .sort()
+    .map((name) => ({ name: `podman:${name}`, connection: name }));
+  const exists = look.exists ?? fs.existsSync;
+  for (const s of podmanSockets(look)) {
+    if (exists(s.path)) out.push({ name: s.label.includes('rootless') ? 'podman (rootless)' : 'podman', host: `unix://${s.path}`, label: s.label });
+  }
+  return out;
+}
+
 interface Connection {
   uri: string;
   identity?: string;
