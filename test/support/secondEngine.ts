@@ -14,30 +14,19 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { docker, ensureFixtureImage, OPENWEBUI_DATA_DIR, OPENWEBUI_WORKDIR, type RunResult } from './dockerFixtures';
+import { docker, engineCli, ensureFixtureImage, OPENWEBUI_DATA_DIR, OPENWEBUI_WORKDIR, type RunResult } from './dockerFixtures';
+import { PODMAN, PODMAN_SOCKET } from './fixtureEngines';
 
-export const PODMAN_SOCKET = '/run/podman/podman.sock';
+export { PODMAN_SOCKET };
 export const PODMAN_HOST = `unix://${PODMAN_SOCKET}`;
 /** Ours alone, so that nothing of another suite's (or another engineer's) Podman images is touched. */
 export const PODMAN_FIXTURE_IMAGE = 'localhost/cdb12v-fixture:test';
 
 let service: ChildProcess | undefined;
 
+/** Run the podman CLI; as docker() in dockerFixtures.ts. */
 export function podman(args: string[], opts: { input?: Buffer | string; check?: boolean } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('podman', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const result = { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1 };
-      if (opts.check && result.exitCode !== 0) reject(new Error(`podman ${args.join(' ')} failed (${result.exitCode}): ${result.stderr.trim()}`));
-      else resolve(result);
-    });
-    child.stdin.end(opts.input);
-  });
+  return engineCli(PODMAN, args, opts);
 }
 
 /** True when the socket answers `GET /_ping` with OK. */
