@@ -3,7 +3,7 @@
 // several runs and their ratio. Needs the Docker engine and Debian's sqlite3 / sqlite3-tools
 // (.ci/setup.sh installs both). Figures go to stdout and to artifacts/bench.json.
 //
-//   node scripts/bench.js [--runs N] [--mb SIZE] [--only snapshot,diff,query,package,extension]
+//   node scripts/bench.js [--runs N] [--mb SIZE] [--only snapshot,diff,query,package,extension,repull] [--idle-s S]
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -15,7 +15,7 @@ const opt = (name, dflt) => {
 };
 const runs = Number(opt('runs', 5));
 const mb = Number(opt('mb', 350));
-const only = opt('only', 'snapshot,diff,query,package,extension').split(',');
+const only = opt('only', 'snapshot,diff,query,package,extension,repull').split(',');
 const root = path.resolve(__dirname, '..');
 const cache = path.join(root, '.cache', 'bench');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -105,6 +105,103 @@ async function benchSnapshot(results) {
     }),
   );
   await removeByPrefix('cdb-bench-');
+}
+
+/**
+ * Issue 11: a re-pull of a WAL-mode database after a writer added 100 rows (no checkpoint since
+ * the last pull), which fetches only the -wal, against a full pull of the same database, in turn,
+ * in this process (no CLI start in either; no SHA-256 in either). Every re-pull is checked
+ * byte-identical to the full pull that follows it. Then the CPU this process spends watching the
+ * idle database (1 s interval) over --idle-s seconds.
+ */
+async function benchRepull(results) {
+  const { ensureFixtureImage, createOpenWebuiContainer, removeByPrefix, docker, dockerExec, sqliteInContainer, waitFor } = require(path.join(root, 'out', 'test', 'support', 'dockerFixtures.js'));
+  const core = (part) => require(path.join(root, 'out', 'src', 'core', part, 'index.js'));
+  const { connect, dockerEngine } = core('docker');
+  const { pullTrackedSnapshot, repullSnapshot, watchDatabase } = core('snapshot');
+  const { allocateShared } = core('bytes');
+  const db = makeDb(path.join(cache, `webui-${mb}.db`));
+  const name = 'cdb11c-bench-repull';
+  const DB = '/app/backend/data/webui.db';
+  await removeByPrefix('cdb11c-bench-');
+  await ensureFixtureImage();
+  // The shared fixture file is only read: the container gets its own copy, turned to WAL mode there.
+  await createOpenWebuiContainer({ name, volume: `${name}-data`, dbFile: db });
+  // One connection holds the database open with automatic checkpoints off, as a running app's
+  // would between checkpoints: the writer's commits stay in the -wal.
+  await docker(['exec', '-d', name, 'sh', '-c', `(echo 'PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE IF NOT EXISTS bench_rows(id INTEGER PRIMARY KEY, at INTEGER, note TEXT);'; echo '.system touch /tmp/holder-ready'; sleep 3600) | sqlite3 ${DB} >/tmp/holder.log 2>&1`], { check: true });
+  await waitFor(async () => (await dockerExec(name, ['cat', '/tmp/holder-ready'])).exitCode === 0);
+  const engine = dockerEngine(await connect());
+  const ref = { id: name, name, image: 'cdb-fixture/openwebui:test' };
+  const addRows = (i) =>
+    sqliteInContainer(name, `PRAGMA wal_autocheckpoint=0; WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 100) INSERT INTO bench_rows(at, note) SELECT ${i}, hex(randomblob(100)) FROM n;`);
+  const opts = { hash: false };
+  let tracked = await pullTrackedSnapshot(engine, ref, DB, opts);
+  const size = tracked.snapshot.bytes.length;
+  const re = [];
+  const full = [];
+  const fetched = [];
+  let walBytes = 0;
+  for (let i = 0; i < runs; i++) {
+    await addRows(i);
+    let t0 = process.hrtime.bigint();
+    const next = await repullSnapshot(engine, ref, DB, tracked, opts);
+    re.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (next.how !== 'wal') throw new Error(`the re-pull was a full one: ${next.fullBecause}`);
+    fetched.push(next.bytesFetched);
+    walBytes = next.walBase.position.walBytes;
+    t0 = process.hrtime.bigint();
+    const whole = await pullTrackedSnapshot(engine, ref, DB, opts);
+    full.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (!Buffer.from(next.snapshot.bytes).equals(Buffer.from(whole.snapshot.bytes))) throw new Error('the re-pull differs from the full pull');
+    tracked = next;
+  }
+  // Where a re-pull's time goes: the copy of the cached image into a new buffer (the previous
+  // snapshot must stay usable) is most of it; the rest is stat calls and the -wal's own transfer.
+  const copies = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    allocateShared(tracked.snapshot.bytes.length).set(tracked.snapshot.bytes);
+    copies.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const row = {
+    title: `re-pull of a ${(size / MiB).toFixed(0)} MiB WAL-mode database after a writer added 100 rows (only the -wal fetched, new frames applied onto a copy of the cached image) vs a full pull, in the same process`,
+    runs,
+    repullMedianS: +median(re).toFixed(3),
+    fullPullMedianS: +median(full).toFixed(3),
+    ratio: +(median(re) / median(full)).toFixed(3),
+    target: 0.05,
+    repullRunsS: re.map((x) => +x.toFixed(3)).join(' '),
+    fullRunsS: full.map((x) => +x.toFixed(2)).join(' '),
+    imageCopyMedianS: +median(copies).toFixed(3),
+    walMiBAtLastRun: +(walBytes / MiB).toFixed(2),
+    fetchedMedianKiB: +(median(fetched) / 1024).toFixed(0),
+    dbMiB: +(size / MiB).toFixed(0),
+  };
+  const idleS = Number(opt('idle-s', 60));
+  if (idleS > 0) {
+    const abort = new AbortController();
+    const updates = watchDatabase(engine, ref, DB, { intervalMs: 1000, signal: abort.signal, initial: tracked });
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    setTimeout(() => abort.abort(), idleS * 1000);
+    let repulls = 0;
+    try {
+      for await (const _ of updates) repulls++;
+    } catch (err) {
+      if (err.code !== 'CANCELLED') throw err;
+    }
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    row.idleWatchS = +wall.toFixed(1);
+    row.idleWatchCpuPercentOfOneCore = +(((cpu.user + cpu.system) / 1e6 / wall) * 100).toFixed(2);
+    row.idleWatchRepulls = repulls;
+    row.idleTargetPercent = 1;
+  }
+  console.log(`\n${row.title}`);
+  for (const [k, v] of Object.entries(row)) if (k !== 'title') console.log(`  ${k.padEnd(22)} ${v}`);
+  results.push(row);
+  await removeByPrefix('cdb11c-bench-');
 }
 
 async function benchDiff(results) {
@@ -262,8 +359,9 @@ function benchExtension(results) {
   if (only.includes('query') && has('query')) await benchQuery(results);
   if (only.includes('package')) benchPackage(results);
   if (only.includes('extension')) benchExtension(results);
+  if (only.includes('repull')) await benchRepull(results);
   fs.writeFileSync(path.join(root, 'artifacts', 'bench.json'), JSON.stringify({ machine, results }, null, 2));
 })().catch((err) => {
-  console.error(`bench: ${err.message}`);
+  console.error(`bench: ${process.env.CDB_VERBOSE ? err.stack : err.message}`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'ENGINE_ERROR' // the engine answered with an unexpected error
   | 'CONTAINER_NOT_FOUND'
   | 'CONTAINER_AMBIGUOUS'
+  | 'CONTAINER_STOPPED' // the container stopped or went away while we followed it (watch)
   | 'FILE_NOT_FOUND' // the database path does not exist in the container
   | 'NOT_A_FILE' // the path is a directory or something else
   | 'UNSUPPORTED_DATABASE' // DATABASE_URL names PostgreSQL, SQLCipher, ...

@@ -7,7 +7,7 @@
  */
 import { CdbError, cancelled, isCdbError, throwIfAborted } from '../errors';
 import { allocateShared, forgetSha256, sha256Hex, DEFAULT_MAX_BYTES } from '../bytes';
-import { applyWal, isHotJournal, parseSqliteHeader, rollbackJournal } from '../sqlite';
+import { applyWal, isHotJournal, parseSqliteHeader, rollbackJournal, type WalPosition } from '../sqlite';
 import type { JournalState, PullOptions, SnapshotStamp } from '../types';
 
 export type CompanionKind = 'db' | 'wal' | 'journal';
@@ -44,6 +44,19 @@ export interface ConsistentCopyOptions extends PullOptions {
   maxAttempts?: number;
 }
 
+/**
+ * What a WAL-mode copy was made of, so that a later pull can bring it up to date from the -wal
+ * alone while the database file has not moved (incrementalPull.ts).
+ */
+export interface WalBase {
+  /** The database file's FileVersion key when it was copied. */
+  dbKey: string;
+  /** The database file's size then, in bytes. */
+  dbSize: number;
+  /** How far the replay went through the -wal. */
+  position: WalPosition;
+}
+
 /** The source-independent part of a stamp. */
 export type CopyStamp = Pick<SnapshotStamp, 'size' | 'mtime' | 'sha256' | 'pulledAt' | 'walFramesApplied' | 'journal' | 'attempts' | 'warnings'>;
 
@@ -62,6 +75,7 @@ interface Built {
   journal: JournalState;
   /** A hot journal's original pages were written back (the last committed state). */
   rolledBack: boolean;
+  walPosition?: WalPosition;
 }
 
 /**
@@ -70,7 +84,7 @@ interface Built {
  * mid-transaction) makes us try again too. When every attempt was disturbed we keep the best one
  * (a stable copy with a hot journal over one that moved) and say so in `warnings`.
  */
-export async function takeConsistentCopy(source: SnapshotSource, opts: ConsistentCopyOptions = {}): Promise<{ bytes: Uint8Array; stamp: CopyStamp }> {
+export async function takeConsistentCopy(source: SnapshotSource, opts: ConsistentCopyOptions = {}): Promise<{ bytes: Uint8Array; stamp: CopyStamp; walBase?: WalBase }> {
   const { signal } = opts;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -103,7 +117,7 @@ export async function takeConsistentCopy(source: SnapshotSource, opts: Consisten
     // A hot journal we could roll back gives the state before the open transaction: as
     // consistent as a quiet file, so no reason to wait for the writer.
     if (stable && (built.journal !== 'hot-journal' || built.rolledBack)) {
-      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : [], hashInStamp(opts)) };
+      return { bytes: built.bytes, stamp: stampOf(built, attempt, built.rolledBack ? [ROLLED_BACK_NOTE] : [], hashInStamp(opts)), ...walBaseOf(built) };
     }
     const rank = stable ? 2 : 1;
     if (!best || rank >= best.rank) best = { built, rank };
@@ -146,10 +160,12 @@ function build(displayName: string, dbVersion: FileVersion, files: CompanionSet<
   let walFramesApplied = 0;
   let journal: JournalState = 'none';
   let rolledBack = false;
+  let walPosition: WalPosition | undefined;
   if (files.wal) {
     const replay = applyWal(bytes, files.wal, { allocate: allocateShared, maxBytes });
     bytes = replay.db;
     walFramesApplied = replay.framesApplied;
+    walPosition = replay.position;
     journal = 'wal';
   } else if (files.journal) {
     journal = isHotJournal(files.journal) ? 'hot-journal' : 'cold-journal';
@@ -162,7 +178,13 @@ function build(displayName: string, dbVersion: FileVersion, files: CompanionSet<
     }
   }
   parseSqliteHeader(bytes, displayName);
-  return { bytes, dbVersion, dbSize: files.db.length, walFramesApplied, journal, rolledBack };
+  return { bytes, dbVersion, dbSize: files.db.length, walFramesApplied, journal, rolledBack, walPosition };
+}
+
+/** Only a copy with nothing beside its -wal can be brought up to date from the -wal alone. */
+function walBaseOf(built: Built): { walBase?: WalBase } {
+  if (!built.walPosition || built.journal !== 'wal') return {};
+  return { walBase: { dbKey: built.dbVersion.key, dbSize: built.dbSize, position: built.walPosition } };
 }
 
 /** The stamp carries a SHA-256 unless the caller said no (false) or will hash beside other work ('later'). */
@@ -200,7 +222,7 @@ function sameVersion(x: FileVersion | null, y: FileVersion | null): boolean {
 }
 
 /** The WAL did not move under the copy, or only grew: the copy holds a prefix of one generation. */
-function walKept(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>): boolean {
+export function walKept(before: CompanionSet<FileVersion>, after: CompanionSet<FileVersion>, copied: CompanionSet<Uint8Array>): boolean {
   const appended = before.wal !== null && after.wal !== null && copied.wal !== null && after.wal.size > before.wal.size && copied.wal.length >= before.wal.size;
   return sameVersion(before.wal, after.wal) || appended;
 }

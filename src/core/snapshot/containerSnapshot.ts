@@ -8,7 +8,7 @@ import { CdbError, isCdbError } from '../errors';
 import { DEFAULT_MAX_BYTES, tooLargeError } from '../bytes';
 import { isRegularFile, type ContainerEngine } from '../docker';
 import type { ContainerRef, PathStat, Snapshot } from '../types';
-import { digestWhileReading, takeConsistentCopy, type CompanionSet, type ConsistentCopyOptions, type CopyStamp, type FileVersion, type SnapshotSource } from './consistentCopy';
+import { digestWhileReading, takeConsistentCopy, type CompanionSet, type ConsistentCopyOptions, type CopyStamp, type FileVersion, type SnapshotSource, type WalBase } from './consistentCopy';
 
 export interface PullSnapshotOptions extends ConsistentCopyOptions {
   /**
@@ -31,9 +31,25 @@ export async function pullSnapshot(
   path: string,
   opts: PullSnapshotOptions = {},
 ): Promise<Snapshot> {
+  return (await pullTrackedSnapshot(engine, container, path, opts)).snapshot;
+}
+
+/** A snapshot with what a later re-pull needs to fetch only the -wal (incrementalPull.ts); `walBase` null outside WAL mode. */
+export interface TrackedSnapshot {
+  snapshot: Snapshot;
+  walBase: WalBase | null;
+}
+
+/** pullSnapshot, keeping the WAL position of the copy. */
+export async function pullTrackedSnapshot(
+  engine: ContainerEngine,
+  container: Pick<ContainerRef, 'id' | 'name' | 'image'>,
+  path: string,
+  opts: PullSnapshotOptions = {},
+): Promise<TrackedSnapshot> {
   const source = containerSource(engine, container, path, opts.maxBytes ?? DEFAULT_MAX_BYTES, digestWhileReading(opts));
   const resume = opts.freeze ? await engine.pause(container) : undefined;
-  let copy: { bytes: Uint8Array; stamp: CopyStamp };
+  let copy: { bytes: Uint8Array; stamp: CopyStamp; walBase?: WalBase };
   try {
     copy = await takeConsistentCopy(source, opts);
   } finally {
@@ -41,12 +57,13 @@ export async function pullSnapshot(
   }
   const { bytes, stamp } = copy;
   return {
-    bytes,
-    stamp: { containerId: container.id, containerName: container.name, image: container.image, path, origin: 'container', ...stamp },
+    snapshot: { bytes, stamp: { containerId: container.id, containerName: container.name, image: container.image, path, origin: 'container', ...stamp } },
+    walBase: copy.walBase ?? null,
   };
 }
 
-function containerSource(engine: ContainerEngine, container: Pick<ContainerRef, 'id' | 'name'>, path: string, maxBytes: number, digest: boolean): SnapshotSource {
+/** The consistent-copy source over a container engine's stat and archive read. */
+export function containerSource(engine: ContainerEngine, container: Pick<ContainerRef, 'id' | 'name'>, path: string, maxBytes: number, digest: boolean): SnapshotSource {
   const label = `'${container.name || container.id.slice(0, 12)}'`;
   const displayName = posix.basename(path);
   const versionOf = (stat: PathStat): FileVersion => ({ size: stat.size, mtime: stat.mtime, key: `${stat.size}|${stat.mtime}|${stat.mode}` });

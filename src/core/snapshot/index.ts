@@ -4,3 +4,5 @@ export * from './containerSnapshot';
 export * from './fileSnapshot';
 export * from './saveSnapshot';
 export * from './digest';
+export * from './incrementalPull';
+export * from './databaseWatch';

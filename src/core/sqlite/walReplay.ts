@@ -24,6 +24,25 @@ export interface WalReplayResult {
   ignoredFrames: number;
   /** Why nothing (or not everything) was applied, for the snapshot's warnings and logs. */
   note?: string;
+  /** Where this replay ended, for a later applyWalAppended onto its image; absent when the WAL header was unusable. */
+  position?: WalPosition;
+}
+
+/**
+ * How far a replay went through one WAL generation: enough to tell later whether a WAL read again
+ * is the same generation, only appended to (same header, the same running checksum at that commit).
+ */
+export interface WalPosition {
+  /** The WAL's 32-byte header (magic, version, page size, checkpoint sequence, salts, checksum). */
+  header: Uint8Array;
+  /** Bytes of the WAL read then. */
+  walBytes: number;
+  lastCommitFrame: number;
+  /** The running checksum after the last commit frame (the header's own when there was none). */
+  checksum: [number, number];
+  /** Pages of the image then. */
+  dbPages: number;
+  pageSize: number;
 }
 
 export interface ApplyWalOptions {
@@ -50,6 +69,8 @@ interface FrameScan {
   lastCommitFrame: number;
   dbPages: number;
   wholeFrames: number;
+  /** The running checksum after the last commit frame. */
+  commitChecksum: [number, number];
   stopReason?: string;
 }
 
@@ -72,17 +93,27 @@ interface FrameScan {
 export function applyWal(db: Uint8Array, wal: Uint8Array, opts: ApplyWalOptions = {}): WalReplayResult {
   // An ignored WAL leaves the file as it is: whether it is SQLite at all is parseSqliteHeader's call.
   const filePageSize = db.length >= 100 && hasSqliteMagic(db) ? decodePageSize(db[16], db[17]) : 0;
+  let position: WalPosition | undefined;
   const unchanged = (note: string, pageSize = filePageSize, ignoredFrames = 0): WalReplayResult => {
     markRollbackMode(db);
-    return { db, framesApplied: 0, lastCommitFrame: 0, pagesWritten: 0, pageSize, dbPages: pageSize ? Math.floor(db.length / pageSize) : 0, ignoredFrames, note };
+    const dbPages = pageSize ? Math.floor(db.length / pageSize) : 0;
+    // A usable header with no commit yet: the image is the file itself, and a later WAL of this
+    // generation applies onto it from its first frame.
+    if (position && db.length % position.pageSize === 0) position.dbPages = db.length / position.pageSize;
+    else position = undefined;
+    return { db, framesApplied: 0, lastCommitFrame: 0, pagesWritten: 0, pageSize, dbPages, ignoredFrames, note, ...(position ? { position } : {}) };
   };
 
+  // An empty -wal (a connection opened the database, nothing written since a restart): the next
+  // writer starts a new generation, any header; frames of it apply onto the file from the first.
+  if (wal.length === 0 && filePageSize) position = { header: new Uint8Array(0), walBytes: 0, lastCommitFrame: 0, checksum: [0, 0], dbPages: 0, pageSize: filePageSize };
   if (wal.length === 0) return unchanged('the WAL file is empty');
   if (wal.length < WAL_HEADER_SIZE) return unchanged(`the WAL file is ${wal.length} bytes, shorter than its header; SQLite ignores it`);
   const header = readWalHeader(wal);
   if (typeof header === 'string') return unchanged(`${header}; SQLite ignores such a WAL`);
   const pageSize = header.pageSize;
   const scan = scanFrames(wal, header);
+  position = positionOf(wal, header, scan);
   const partial = (wal.length - WAL_HEADER_SIZE) % (FRAME_HEADER_SIZE + pageSize) !== 0;
   if (scan.wholeFrames === 0) return unchanged(partial ? 'the WAL holds only a partial first frame' : 'the WAL holds no frames (header only)', pageSize);
   if (scan.lastCommitFrame === 0) {
@@ -128,7 +159,93 @@ export function applyWal(db: Uint8Array, wal: Uint8Array, opts: ApplyWalOptions 
     dbPages: scan.dbPages,
     ignoredFrames: scan.wholeFrames - scan.lastCommitFrame,
     note: notes.length ? notes.join('; ') : undefined,
+    position,
   };
+}
+
+function positionOf(wal: Uint8Array, header: WalHeader, scan: FrameScan): WalPosition {
+  return {
+    header: Uint8Array.from(wal.subarray(0, WAL_HEADER_SIZE)),
+    walBytes: wal.length,
+    lastCommitFrame: scan.lastCommitFrame,
+    checksum: scan.lastCommitFrame ? scan.commitChecksum : header.checksum,
+    dbPages: scan.dbPages,
+    pageSize: header.pageSize,
+  };
+}
+
+/**
+ * The image a full replay of `wal` onto the database file would give, built from `image`, an
+ * earlier replay's result at `from`, without the database file: `wal` must be the same generation
+ * only appended to (same header bytes, at least as long, the same running checksum at `from`'s
+ * commit; the whole chain is verified again, from the header on). Only frames after `from`'s
+ * commit are copied in, onto a new buffer (`image` is never written: the earlier snapshot stays
+ * usable). Returns null on anything that makes the result doubtful (another generation, a shorter
+ * WAL, a broken chain, fewer commits, pages that only the database file would hold): the caller
+ * then replays the whole database file. `dbFilePages` is the database file's size in pages, as
+ * when `image` was made (its stat unchanged since).
+ */
+export function applyWalAppended(image: Uint8Array, wal: Uint8Array, from: WalPosition, dbFilePages: number, opts: ApplyWalOptions = {}): WalReplayResult | null {
+  if (wal.length < from.walBytes || wal.length < WAL_HEADER_SIZE) return null;
+  // No header then (an empty -wal): whatever generation began since applies from its first frame.
+  const anyGeneration = from.header.length === 0;
+  if (!anyGeneration) for (let i = 0; i < WAL_HEADER_SIZE; i++) if (wal[i] !== from.header[i]) return null;
+  const header = readWalHeader(wal);
+  if (typeof header === 'string' || header.pageSize !== from.pageSize) return null;
+  if (image.length !== from.dbPages * from.pageSize) return null;
+  const scan = scanFrames(wal, header);
+  if (scan.lastCommitFrame < from.lastCommitFrame) return null;
+  if (!anyGeneration) {
+    const checksumAt = scan.lastCommitFrame === from.lastCommitFrame ? (scan.lastCommitFrame ? scan.commitChecksum : header.checksum) : commitChecksumOf(wal, header, from.lastCommitFrame);
+    if (!checksumAt || checksumAt[0] !== from.checksum[0] || checksumAt[1] !== from.checksum[1]) return null;
+  }
+  const pageSize = header.pageSize;
+  const dbPages = scan.lastCommitFrame ? scan.dbPages : from.dbPages;
+  // Pages past the earlier image's end that no frame writes come from the database file in a full
+  // replay: that image was cut short of the file (a truncation), so we no longer hold them.
+  if (dbPages > from.dbPages && dbFilePages > from.dbPages) return null;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const size = dbPages * pageSize;
+  if (size > maxBytes) throw tooLargeError('The database with its -wal applied', size, maxBytes);
+  const out = (opts.allocate ?? allocateShared)(size);
+  if (out.length < size) throw new RangeError(`allocate(${size}) returned ${out.length} bytes`);
+  const next = out.subarray(0, size);
+  next.set(image.subarray(0, Math.min(size, image.length)));
+  if (size > image.length) next.fill(0, image.length);
+  // New frames first; then, for pages the earlier image did not reach, their latest older frame
+  // (a full replay copies every committed frame up to the last commit, whatever its age).
+  const seen = new Set<number>();
+  let pagesWritten = copyFrames(wal, next, pageSize, dbPages, scan.lastCommitFrame, from.lastCommitFrame, seen, () => true);
+  if (dbPages > from.dbPages) pagesWritten += copyFrames(wal, next, pageSize, dbPages, from.lastCommitFrame, 0, seen, (pgno) => pgno > from.dbPages);
+  markRollbackMode(next);
+  const partial = (wal.length - WAL_HEADER_SIZE) % (FRAME_HEADER_SIZE + pageSize) !== 0;
+  const notes: string[] = [];
+  if (scan.lastCommitFrame < scan.wholeFrames) {
+    notes.push(`${scan.wholeFrames - scan.lastCommitFrame} frame(s) after the last commit ignored${scan.stopReason ? ` (${scan.stopReason})` : ' (uncommitted transaction)'}`);
+  }
+  if (partial) notes.push('the WAL ends in a partial frame (a write was in progress)');
+  return {
+    db: next,
+    framesApplied: scan.lastCommitFrame,
+    lastCommitFrame: scan.lastCommitFrame,
+    pagesWritten,
+    pageSize,
+    dbPages,
+    ignoredFrames: scan.wholeFrames - scan.lastCommitFrame,
+    note: notes.length ? notes.join('; ') : undefined,
+    position: { ...positionOf(wal, header, scan), dbPages },
+  };
+}
+
+/**
+ * The running checksum stored in frame `n` (1-based; the header's for 0), null when that frame is
+ * not a commit frame. scanFrames verified the chain up to it.
+ */
+function commitChecksumOf(wal: Uint8Array, header: WalHeader, n: number): [number, number] | null {
+  if (n === 0) return header.checksum;
+  const at = WAL_HEADER_SIZE + (n - 1) * (FRAME_HEADER_SIZE + header.pageSize);
+  if (u32(wal, at + 4) === 0) return null;
+  return [u32(wal, at + 16), u32(wal, at + 20)];
 }
 
 /** Page size from the database file's header; 0 for an empty file (a database created in WAL mode). */
@@ -175,39 +292,44 @@ function scanFrames(wal: Uint8Array, header: WalHeader): FrameScan {
   let [s1, s2] = header.checksum;
   let lastCommitFrame = 0;
   let dbPages = 0;
+  let commitChecksum: [number, number] = header.checksum;
+  const stop = (stopReason: string): FrameScan => ({ lastCommitFrame, dbPages, wholeFrames, commitChecksum, stopReason });
   for (let i = 0; i < wholeFrames; i++) {
     const at = WAL_HEADER_SIZE + i * frameSize;
-    if (u32(wal, at + 8) !== header.salt1 || u32(wal, at + 12) !== header.salt2) {
-      return { lastCommitFrame, dbPages, wholeFrames, stopReason: `frame ${i + 1} is from an older WAL generation (salt mismatch)` };
-    }
-    if (u32(wal, at) === 0) return { lastCommitFrame, dbPages, wholeFrames, stopReason: `frame ${i + 1} has page number 0` };
+    if (u32(wal, at + 8) !== header.salt1 || u32(wal, at + 12) !== header.salt2) return stop(`frame ${i + 1} is from an older WAL generation (salt mismatch)`);
+    if (u32(wal, at) === 0) return stop(`frame ${i + 1} has page number 0`);
     [s1, s2] = walChecksum(wal, at, 8, header.bigEndianChecksums, s1, s2);
     [s1, s2] = walChecksum(wal, at + FRAME_HEADER_SIZE, header.pageSize, header.bigEndianChecksums, s1, s2);
-    if (s1 !== u32(wal, at + 16) || s2 !== u32(wal, at + 20)) {
-      return { lastCommitFrame, dbPages, wholeFrames, stopReason: `frame ${i + 1} fails its checksum` };
-    }
+    if (s1 !== u32(wal, at + 16) || s2 !== u32(wal, at + 20)) return stop(`frame ${i + 1} fails its checksum`);
     const commitSize = u32(wal, at + 4);
     if (commitSize !== 0) {
       lastCommitFrame = i + 1;
       dbPages = commitSize;
+      commitChecksum = [s1, s2];
     }
   }
-  return { lastCommitFrame, dbPages, wholeFrames };
+  return { lastCommitFrame, dbPages, wholeFrames, commitChecksum };
 }
 
 /** Copies each page's latest committed version once: walk back from the last commit, skip pages already seen. */
 function copyCommittedPages(wal: Uint8Array, image: Uint8Array, pageSize: number, scan: FrameScan): number {
+  return copyFrames(wal, image, pageSize, scan.dbPages, scan.lastCommitFrame, 0, new Set<number>(), () => true);
+}
+
+/** Frames `to` down to `after + 1` (1-based), each page once (`seen` shared across calls), those `wanted`. */
+function copyFrames(wal: Uint8Array, image: Uint8Array, pageSize: number, dbPages: number, to: number, after: number, seen: Set<number>, wanted: (pgno: number) => boolean): number {
   const frameSize = FRAME_HEADER_SIZE + pageSize;
-  const seen = new Set<number>();
-  for (let i = scan.lastCommitFrame - 1; i >= 0; i--) {
+  let copied = 0;
+  for (let i = to - 1; i >= after; i--) {
     const at = WAL_HEADER_SIZE + i * frameSize;
     const pgno = u32(wal, at);
     // Pages past the committed size were freed by a later truncation (VACUUM, auto-vacuum).
-    if (pgno > scan.dbPages || seen.has(pgno)) continue;
+    if (pgno > dbPages || seen.has(pgno) || !wanted(pgno)) continue;
     seen.add(pgno);
+    copied++;
     image.set(wal.subarray(at + FRAME_HEADER_SIZE, at + frameSize), (pgno - 1) * pageSize);
   }
-  return seen.size;
+  return copied;
 }
 
 /**
