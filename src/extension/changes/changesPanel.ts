@@ -85,7 +85,8 @@ export class ChangesPanel implements vscode.Disposable {
     if (!c || !entry) return this.error('There are no changes to show: pull this container again to see what changed since this pull.', true);
     if (c.kind === 'computing') return this.error('Computing the changes since the last pull…');
     if (c.kind !== 'diff') return this.error(c.kind === 'unavailable' ? c.reason : `Computing the changes failed: ${c.message}`, true);
-    const changed = changedTables(c.diff);
+    // Without a table asked for, the one with the most changed rows: what the app just wrote most to.
+    const changed = changedTables(c.diff).sort((x, y) => y.inserted + y.updated + y.deleted - (x.inserted + x.updated + x.deleted));
     const t = c.diff.tables.find((x) => x.name === this.table) ?? changed[0] ?? c.diff.tables[0];
     if (!t) return this.error('Neither pull holds any table.', true);
     this.table = t.name;
