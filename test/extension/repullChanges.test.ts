@@ -197,6 +197,27 @@ describe('Changes since the last pull (real Docker engine)', function () {
     assert.deepStrictEqual(panel?.lastInit && { i: panel.lastInit.counts.inserted, d: panel.lastInit.counts.deleted, u: panel.lastInit.counts.updated }, { i: 0, d: 0, u: 0 });
   });
 
+  it('a re-pull that fails keeps everything as it was: the snapshot, the previous one, the changes', async () => {
+    const entry = api.store.get(id)!;
+    const previous = api.store.previousOf(id);
+    const changes = api.changes!.service.get(id);
+    assert.ok(entry.snapshot.bytes.byteLength > 1024 * 1024, 'the fixture is over 1 MB');
+    // 1 MB, the setting's minimum: the pull is refused before any byte is copied.
+    await vscode.workspace.getConfiguration('containerDb').update('maxDatabaseSize', 1, vscode.ConfigurationTarget.Global);
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('containerDb.repull', await databaseItem()), undefined);
+      assert.strictEqual(api.errors.lastError?.code, 'TOO_LARGE', JSON.stringify(api.errors.lastError));
+    } finally {
+      await vscode.workspace.getConfiguration('containerDb').update('maxDatabaseSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await api.changes!.service.settled(id);
+    assert.strictEqual(api.store.get(id), entry);
+    assert.strictEqual(api.store.previousOf(id), previous);
+    assert.strictEqual(api.changes!.service.get(id), changes);
+    assert.ok(previous?.kind === 'kept');
+    assert.deepStrictEqual((await api.store.query(previous.entry, 'SELECT 1')).rows, [[1]], 'the previous snapshot is still open');
+  });
+
   it('a previous snapshot that does not fit containerDb.maxDatabaseSize beside the new one is not kept, and the view says why', async () => {
     const size = api.store.get(id)!.snapshot.bytes.byteLength;
     // Room for one snapshot, not for two.
