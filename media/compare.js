@@ -21,7 +21,9 @@
   const message = $('message');
   const tableSelect = /** @type {HTMLSelectElement} */ ($('table'));
   /** @type {Record<CompareKind, string>} */
-  const LABELS = { deleted: 'Only on host', inserted: 'Only in container', updated: 'Changed' };
+  const HOST_LABELS = { deleted: 'Only on host', inserted: 'Only in container', updated: 'Changed' };
+  // The change view (changes/changesPanel.ts) sends its own words; the compare view none.
+  const labels = () => init?.words?.tabs ?? HOST_LABELS;
   /** @type {Record<CompareKind, string>} */
   const SIGNS = { deleted: '−', inserted: '+', updated: '~' };
   /** @type {readonly CompareKind[]} */
@@ -124,7 +126,7 @@
   function renderTabs(init) {
     for (const kind of KINDS) {
       const b = $(`tab-${kind}`);
-      b.textContent = `${LABELS[kind]} ${SIGNS[kind]}${nf.format(init.counts[kind])}`;
+      b.textContent = `${labels()[kind]} ${SIGNS[kind]}${nf.format(init.counts[kind])}`;
       b.classList.toggle('active', init.kind === kind);
       b.setAttribute('aria-pressed', String(init.kind === kind));
     }
@@ -143,7 +145,7 @@
     /** @type {HTMLButtonElement} */ ($('first')).disabled = !rows.hasPrev;
     /** @type {HTMLButtonElement} */ ($('prev')).disabled = !rows.hasPrev;
     /** @type {HTMLButtonElement} */ ($('next')).disabled = !rows.hasNext;
-    if (init.rowsCompared && rows.total === 0) showMessage(`No rows ${LABELS[rows.kind].toLowerCase()} in ${init.table}.`);
+    if (init.rowsCompared && rows.total === 0) showMessage(`No rows ${labels()[rows.kind].toLowerCase()} in ${init.table}.`);
     else if (init.rowsCompared) showMessage('');
   }
 
@@ -203,7 +205,7 @@
         tr.className = 'absent';
         const td = document.createElement('td');
         td.colSpan = Math.max(1, order.length - (showKey ? 0 : 1));
-        td.textContent = side === 'left' ? 'not on the host' : 'not in the container';
+        td.textContent = side === 'left' ? (init.words?.absentLeft ?? 'not on the host') : (init.words?.absentRight ?? 'not in the container');
         tr.appendChild(td);
       } else {
         tr.className = rows.kind;

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { registerChanges } from './changes/registerChanges';
 import { registerDivergence } from './divergence/registerDivergence';
 import { registerQueries } from './queries/registerQueries';
 import { ContainersTree } from './containersTree';
@@ -43,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): ContainerDbApi {
     grids,
     ...registerCommands(services),
     ...registerDivergence(services, context),
+    // After the divergence: its tree badge comes first, the changes badge is written beside it.
+    ...registerChanges(services, context),
     ...registerQueries(services, context),
     docker.onDidChange(() => {
       const state = docker.state;

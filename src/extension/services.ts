@@ -10,6 +10,7 @@ import type { DivergenceService } from './divergence/divergenceService';
 import type { SchemaDocuments } from './divergence/schemaDocuments';
 import type { DivergenceStatusBar } from './divergence/statusBar';
 import type { SqlConsoles } from './console/sqlConsoles';
+import type { ChangesFeature } from './changes/changesFeature';
 
 /** Everything the commands work with, made once in activate(). */
 export interface Services {
@@ -26,6 +27,8 @@ export interface Services {
   divergenceStatus?: DivergenceStatusBar;
   comparePanels?: ComparePanels;
   schemaDocuments?: SchemaDocuments;
+  /** Changes since the last pull (issue 11): service, change views, status bar; set by registerChanges. */
+  changes?: ChangesFeature;
   /** SQL consoles and their status bar item (issue 5), set by registerQueries. */
   consoles?: SqlConsoles;
 }

@@ -2,6 +2,12 @@
  * The pulled databases, one per container: the snapshot bytes, its open handle in the sql.js
  * worker and its schema. A new pull replaces an entry only once it has succeeded, so a failed or
  * cancelled re-pull leaves the previous snapshot usable. sql.js is loaded on the first pull.
+ *
+ * A successful re-pull also keeps the snapshot it replaces (one per container) so that the changes
+ * between the two can be computed and shown (changes/), but only while both images fit
+ * `containerDb.maxDatabaseSize` together: beyond that the previous one is closed and the reason
+ * kept for the change view. A kept previous is released on the next pull, when its container goes
+ * away, and on dispose; every release waits for the work running on the pair (`withPair`).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -9,6 +15,7 @@ import type { DbHandle, SqlEngine } from '../core/sqlEngine';
 import type { ContainerInfo, PullProgress, QueryResult, SchemaInfo, Snapshot, SqlValue } from '../core/types';
 import type { EngineSet } from './engines/engineSet';
 import { formatByteSize } from '../core/byteSize';
+import { CdbError } from '../core/errors';
 import { readSettings } from './settings';
 
 export interface DatabaseEntry {
@@ -24,7 +31,12 @@ export interface DatabaseEntry {
   schema: SchemaInfo;
   /** Wall time of the pull (engine stream, WAL replay, hashing), ms. */
   pullMs: number;
+  /** When the pull finished (epoch ms). */
+  pulledAt: number;
 }
+
+/** What a re-pull left of the snapshot it replaced. */
+export type PreviousSnapshot = { kind: 'kept'; entry: DatabaseEntry } | { kind: 'too-large'; reason: string };
 
 export interface PullRequest {
   signal?: AbortSignal;
@@ -35,6 +47,9 @@ export interface PullRequest {
 
 export class SnapshotStore implements vscode.Disposable {
   private readonly entries = new Map<string, DatabaseEntry>();
+  private readonly previous = new Map<string, PreviousSnapshot>();
+  /** Work on a (previous, current) pair, and the releases of previous snapshots, one at a time. */
+  private pairQueue: Promise<unknown> = Promise.resolve();
   private readonly pulling = new Map<string, Promise<DatabaseEntry>>();
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the container id whose snapshot changed (pulled, re-pulled, dropped). */
@@ -49,6 +64,24 @@ export class SnapshotStore implements vscode.Disposable {
 
   get(containerId: string): DatabaseEntry | undefined {
     return this.entries.get(containerId);
+  }
+
+  /** The snapshot the last re-pull replaced, or why it was not kept; undefined after a first pull. */
+  previousOf(containerId: string): PreviousSnapshot | undefined {
+    return this.previous.get(containerId);
+  }
+
+  /**
+   * Runs `fn` with the previous and the current snapshot of a container, in the queue that
+   * releases previous snapshots: neither handle is closed while `fn` runs.
+   */
+  withPair<T>(containerId: string, fn: (pair: { previous: DatabaseEntry; current: DatabaseEntry; engine: SqlEngine }) => Promise<T>): Promise<T> {
+    return this.onPairQueue(async () => {
+      const prev = this.previous.get(containerId);
+      const current = this.entries.get(containerId);
+      if (!current || prev?.kind !== 'kept') throw new CdbError('FILE_NOT_FOUND', 'The previous snapshot of this container is no longer kept: pull it again to see what changes.');
+      return fn({ previous: prev.entry, current, engine: await this.engine() });
+    });
   }
 
   isPulling(containerId: string): boolean {
@@ -85,12 +118,15 @@ export class SnapshotStore implements vscode.Disposable {
     for (const [id, entry] of this.entries) {
       if (containerIds.has(id) || this.docker.keeps(id, entry.engineName)) continue;
       this.entries.delete(id);
+      this.releasePrevious(id);
       await this.closeQuietly(entry);
       this.changed.fire(id);
     }
   }
 
   dispose(): void {
+    // The engine's end closes every handle, the previous snapshots' too.
+    this.previous.clear();
     this.changed.dispose();
     const engine = this.engineP;
     this.engineP = undefined;
@@ -122,10 +158,23 @@ export class SnapshotStore implements vscode.Disposable {
       db,
       schema,
       pullMs,
+      pulledAt: Date.now(),
     };
     const previous = this.entries.get(container.id);
+    this.releasePrevious(container.id);
     this.entries.set(container.id, entry);
-    if (previous) await this.closeQuietly(previous);
+    if (previous) {
+      const both = previous.snapshot.bytes.byteLength + snapshot.bytes.byteLength;
+      if (both <= settings.maxDatabaseBytes) this.previous.set(container.id, { kind: 'kept', entry: previous });
+      else {
+        const reason =
+          `The previous snapshot was not kept: both snapshots (${formatByteSize(both)}) would not fit containerDb.maxDatabaseSize (${formatByteSize(settings.maxDatabaseBytes)}). ` +
+          'Raise the setting to see what changes between pulls.';
+        this.previous.set(container.id, { kind: 'too-large', reason });
+        this.log.info(`${label}: ${reason}`);
+        await this.closeQuietly(previous);
+      }
+    }
     const st = snapshot.stamp;
     this.log.info(
       `Pulled ${label}:${dbPath}: ${st.size} bytes (${formatByteSize(snapshot.bytes.byteLength)} with WAL applied) in ${pullMs} ms, ` +
@@ -147,6 +196,23 @@ export class SnapshotStore implements vscode.Disposable {
       this.engineP = import('../core/sqlEngine').then(({ SqlEngine }) => new SqlEngine({ workerPath: this.workerPath, log: (m: string) => log.debug(m) }));
     }
     return this.engineP;
+  }
+
+  /** Forgets the previous snapshot of a container and closes it once the pair's running work is done. */
+  private releasePrevious(containerId: string): void {
+    const prev = this.previous.get(containerId);
+    this.previous.delete(containerId);
+    if (prev?.kind !== 'kept') return;
+    void this.onPairQueue(async () => {
+      await this.closeQuietly(prev.entry);
+      this.log.debug(`Released the previous snapshot of ${prev.entry.containerLabel}`);
+    });
+  }
+
+  private onPairQueue<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.pairQueue.then(fn, fn);
+    this.pairQueue = p.catch(() => undefined);
+    return p;
   }
 
   private async closeQuietly(entry: DatabaseEntry): Promise<void> {

@@ -49,7 +49,7 @@ export class ComparePanel implements vscode.Disposable {
   ) {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      wireWebview(panel, mediaUri, compareHtml, parseCompareMessage, (msg) => void this.handle(msg), this.log, 'Compare view'),
+      wireWebview(panel, mediaUri, comparePage('Compare with Host Database'), parseCompareMessage, (msg) => void this.handle(msg), this.log, 'Compare view'),
       divergence.onDidChange((id) => {
         if (id === containerId && divergence.get(id)?.kind !== 'computing') void this.init(this.kind);
       }),
@@ -220,9 +220,10 @@ export function toRow(
   return kind === 'deleted' ? { key: keyText(keyOf(k.key)), left: cells, right: null, changed: [] } : { key: keyText(keyOf(k.key)), left: null, right: cells, changed: [] };
 }
 
-function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {
-  return webviewPage(webview, media, {
-    title: 'Compare with Host Database',
+/** The page of two sides of rows (media/compare.js), shared by the compare view and the change view. */
+export const comparePage = (title: string) => (webview: vscode.Webview, media: vscode.Uri): string =>
+  webviewPage(webview, media, {
+    title,
     styles: ['compare.css'],
     script: 'compare.js',
     body: `
@@ -253,7 +254,6 @@ function compareHtml(webview: vscode.Webview, media: vscode.Uri): string {
 </main>
 `,
   });
-}
 
 /** One panel per container and table; Compare reveals the open one. */
 export class ComparePanels implements vscode.Disposable {

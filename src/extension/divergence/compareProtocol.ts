@@ -22,6 +22,18 @@ export interface CompareRow {
   changed: number[];
 }
 
+/**
+ * The words of a view built on this page: the compare view's own (host / container) when absent;
+ * the change view (changes/) says previous pull / this pull.
+ */
+export interface SideWords {
+  /** The tab labels of the three kinds. */
+  tabs: Record<CompareKind, string>;
+  /** The placeholder of a row absent on the left, and on the right. */
+  absentLeft: string;
+  absentRight: string;
+}
+
 export type HostMessage =
   | {
       type: 'init';
@@ -38,6 +50,7 @@ export type HostMessage =
       /** False when the rows of this table were not paired (one side only, incompatible columns). */
       rowsCompared: boolean;
       kind: CompareKind;
+      words?: SideWords;
     }
   | { type: 'rows'; kind: CompareKind; page: number; pageSize: number; total: number; rows: CompareRow[]; hasPrev: boolean; hasNext: boolean }
   /** `stale`: the comparison shown is gone (no host database any more, the table dropped): hide it. */

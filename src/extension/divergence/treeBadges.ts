@@ -4,41 +4,31 @@
  * scheme: container:<id>/db, container:<id>/db/table/<encoded name>), not by class, so the hook
  * needs nothing from the item classes.
  */
+import { setBadge } from '../treeItems/descriptionBadges';
 import type { TreeNode } from '../treeItems/treeNode';
 import { databaseBadge, tableBadge } from './badges';
 import type { Divergence } from './divergence';
 
-const ITEM_ID = /^container:([^/]+)\/db(?:\/table\/([^/]+))?$/;
-
-/**
- * Each decorated node's description before its badge, and as decorated: decorating again replaces
- * the badge, and a description that is neither (the node was updated in place) is the new base.
- */
-const undecorated = new WeakMap<TreeNode, { base: string; decorated: string | undefined }>();
+export const ITEM_ID = /^container:([^/]+)\/db(?:\/table\/([^/]+))?$/;
 
 /** Adds the badge for `node` (if it is a pulled database or one of its tables) to its description. */
 export function decorateNode(node: TreeNode, divergence: (containerId: string) => Divergence | undefined): void {
   const m = node.id ? ITEM_ID.exec(node.id) : null;
   if (!m) return;
-  const current = typeof node.description === 'string' ? node.description : undefined;
-  const known = undecorated.get(node);
-  const base = known && known.decorated === current ? known.base : (current ?? '');
-  const record = { base, decorated: base || undefined };
-  undecorated.set(node, record);
-  node.description = record.decorated;
-  const state = divergence(m[1]);
-  if (!state) return;
-  let badge: string | undefined;
-  if (m[2] === undefined) {
-    if (node.contextValue !== 'database.pulled' || state.kind === 'computing') return;
-    badge = databaseBadge(state);
-  } else if (state.kind === 'diff') {
-    const name = decodeURIComponent(m[2]);
-    const t = state.diff.tables.find((x) => x.name === name);
-    badge = t && tableBadge(t);
+  setBadge(node, 'divergence', badgeFor(node, m[1], m[2], divergence));
+}
+
+function badgeFor(node: TreeNode, containerId: string, table: string | undefined, divergence: (containerId: string) => Divergence | undefined): string | undefined {
+  const state = divergence(containerId);
+  if (!state) return undefined;
+  if (table === undefined) {
+    if (node.contextValue !== 'database.pulled' || state.kind === 'computing') return undefined;
+    return databaseBadge(state);
   }
-  if (!badge) return;
-  node.description = record.decorated = base ? `${base} · ${badge}` : badge;
+  if (state.kind !== 'diff') return undefined;
+  const name = decodeURIComponent(table);
+  const t = state.diff.tables.find((x) => x.name === name);
+  return t && tableBadge(t);
 }
 
 /** The container id an item belongs to (every item id of the tree starts with container:<id>). */
